@@ -1,0 +1,48 @@
+# DNN Playground. `make run` starts the app, `make test` runs every test, `make bench`
+# measures the engine against its peers. Each installs what it needs into .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+# One BLAS thread: multithreaded OpenBLAS made small matmuls 80x slower on 2 cores.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+
+.PHONY: run test test-fast bench browser clean
+
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(BIN)/.bench: $(BIN)/.dev requirements-bench.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+# Debian's Chromium drives the browser tests (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+run: $(BIN)/.runtime
+	@echo "DNN Playground: open http://localhost:$(PORT)"
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: $(BIN)/.dev browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider tests
+
+test-fast: $(BIN)/.dev
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider -m "not browser" tests
+
+bench: $(BIN)/.bench
+	$(BIN)/python -m benchmarks.engine
+
+clean:
+	rm -rf $(VENV) .pytest_cache

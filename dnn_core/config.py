@@ -1,0 +1,95 @@
+"""One run's settings, as a frozen value.
+
+`TrainConfig` is everything that shapes a training run: the data, the input features, the
+architecture, the loss, the optimizer and its schedule, regularization and batch size. Two
+equal configs (and the same seed) give bit-identical runs.
+
+Fields fall in two groups. Changing a field in `REBUILD_FIELDS` means new data or a new
+network (the weights start again); changing any other field ("hyper" fields) keeps the
+trained weights and takes effect at the next step.
+"""
+from dataclasses import dataclass, fields, replace
+
+TASK_LOSSES = {"binary": ("bce", "mse"), "multiclass": ("ce",), "regression": ("mse",)}
+DEFAULT_LOSS = {"binary": "bce", "multiclass": "ce", "regression": "mse"}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Settings of one run. `noise` is in [0, 0.5]; `train_frac` in (0, 1)."""
+
+    # data
+    dataset: str = "circle"
+    n: int = 500
+    noise: float = 0.0
+    train_frac: float = 0.5
+    seed: int = 0
+    features: tuple = ("x1", "x2")
+    # architecture
+    hidden: tuple = (4, 2)
+    activations: tuple = ("tanh", "tanh")
+    init: str = "xavier"
+    loss: str = "auto"
+    # training ("hyper": kept weights)
+    optimizer: str = "sgd"
+    lr: float = 0.03
+    momentum: float = 0.9
+    alpha: float = 0.99
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    schedule: str = "constant"
+    decay: float = 0.0
+    interval: int = 100
+    batch: int = 10
+    reg: str = "none"
+    reg_rate: float = 0.0
+    dropout: float = 0.0
+
+    def __post_init__(self):
+        # Tuples keep the config hashable and comparable; lists from callers are converted.
+        object.__setattr__(self, "features", tuple(self.features))
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        acts = self.activations
+        if isinstance(acts, str):
+            acts = (acts,) * len(self.hidden)
+        object.__setattr__(self, "activations", tuple(acts))
+        if len(self.activations) != len(self.hidden):
+            raise ValueError(
+                f"activations has {len(self.activations)} entries for {len(self.hidden)} "
+                "hidden layers: give one per hidden layer (or one name for all)"
+            )
+
+    def replace(self, **changes):
+        """A copy with `changes` applied (a str activation applies to every layer)."""
+        if "hidden" in changes and "activations" not in changes:
+            hidden = tuple(changes["hidden"])
+            old = self.activations or ("tanh",)
+            changes["activations"] = tuple(old[min(i, len(old) - 1)] for i in range(len(hidden)))
+        return replace(self, **changes)
+
+    def resolved_loss(self, task):
+        """The loss name for `task` ("auto" picks sigmoid/softmax cross-entropy or MSE)."""
+        loss = DEFAULT_LOSS[task] if self.loss == "auto" else self.loss
+        if loss not in TASK_LOSSES[task]:
+            raise ValueError(
+                f"loss {loss!r} does not fit a {task} task: choose one of {TASK_LOSSES[task]}"
+            )
+        return loss
+
+
+REBUILD_FIELDS = frozenset(
+    ("dataset", "n", "noise", "train_frac", "seed", "features", "hidden", "activations",
+     "init", "loss")
+)
+HYPER_FIELDS = frozenset(f.name for f in fields(TrainConfig)) - REBUILD_FIELDS
+
+
+def changed_fields(old, new):
+    """Names of the fields whose values differ between two configs."""
+    return {f.name for f in fields(TrainConfig) if getattr(old, f.name) != getattr(new, f.name)}
+
+
+def needs_rebuild(old, new):
+    """True when going from `old` to `new` must start the weights again."""
+    return bool(changed_fields(old, new) & REBUILD_FIELDS)
