@@ -72,18 +72,18 @@ class Optimizer:
         return {}
 
     def state_dict(self):
-        """Plain arrays and numbers: name, lr, hyperparameters, parameter names, state."""
-        return {"name": self.name, "lr": self.lr, **self.hyper(),
-                "params": [p.name for p in self.params], **self.state()}
+        """For saving: scalars (name, lr, hyperparameters, `t`) and, per state name, a list
+        with one array per parameter. Lists hold arrays only."""
+        return {"name": self.name, "lr": self.lr, **self.hyper(), **self.state()}
 
     def load_state_dict(self, saved):
         """Restore `lr`, the hyperparameters, the state arrays (copied into place) and `t`."""
         if saved.get("name") != self.name:
             raise ValueError(f"state is for optimizer {saved.get('name')!r}, not {self.name!r}")
-        names = [p.name for p in self.params]
-        if list(saved["params"]) != names:
-            raise ValueError(f"state is for parameters {list(saved['params'])}, not {names}")
         for key in self.STATE:
+            if len(saved[key]) != len(self.params):
+                raise ValueError(f"{key} has {len(saved[key])} arrays for {len(self.params)} "
+                                 "parameters")
             for p, own, arr in zip(self.params, self._split(getattr(self, key)), saved[key]):
                 if np.shape(arr) != own.shape:
                     raise ValueError(
@@ -220,10 +220,14 @@ class Adam(Optimizer):
         if not (0 <= b1 < 1 and 0 <= b2 < 1) or eps < 0:
             raise ValueError(f"need 0 <= betas < 1 and eps >= 0, got betas={betas}, eps={eps}")
         super().__init__(params, lr)
-        self.betas, self.eps, self.t = (float(b1), float(b2)), float(eps), 0
+        self.beta1, self.beta2, self.eps, self.t = float(b1), float(b2), float(eps), 0
+
+    @property
+    def betas(self):
+        return self.beta1, self.beta2
 
     def hyper(self):
-        return {"betas": self.betas, "eps": self.eps}
+        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def state(self):
         """m, v, their bias-corrected m_hat, v_hat (equal to m, v before step 1) and t."""
