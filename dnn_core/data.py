@@ -20,6 +20,8 @@ SOURCES = ("toy", "upload", "drawn")
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
+    """One dataset, ready to split: points, labels or targets, and what they mean."""
+
     X: np.ndarray            # (n, 2) float64
     y: np.ndarray            # (n,) int64 labels 0..K-1, or (n,) float64 targets
     task: str                # "binary" | "multiclass" | "regression"
@@ -199,15 +201,15 @@ def _count_rows(n):
 
 
 def _choose_task(values, text, task, first_row):
-    """(task, y, classes, n_classes) from a clean label column; ValueError when impossible."""
+    """The task of a clean label column: `task` when it is possible, else inferred."""
     if task not in (None, *TASKS):
         raise ValueError(f"unknown task {task!r}; valid: {', '.join(TASKS)}")
-    distinct, codes = np.unique(values if text is None else text, return_inverse=True)
-    shown = [_show(v if text is not None else float(v)) for v in distinct]
-    k = len(distinct)
+    distinct = np.unique(values if text is None else text)
+    shown, k = [_show(v) for v in distinct], len(distinct)
     integer = text is None and bool(np.all(values == np.round(values)))
     if k == 1 and task == "regression":
-        raise ValueError(f"all labels are {shown[0]}: a regression needs at least two different values")
+        raise ValueError(f"all labels are {shown[0]}: "
+                         "a regression needs at least two different values")
     if k == 1:
         raise ValueError(f"only one class (label {shown[0]}): a classifier needs at least two")
     if task is None:
@@ -218,18 +220,17 @@ def _choose_task(values, text, task, first_row):
         raise ValueError(f"binary needs exactly 2 distinct labels, got {k:,} ({listed})")
     if task == "multiclass" and text is None and not integer:
         i = int(np.flatnonzero(values != np.round(values))[0])
-        raise ValueError(f"multiclass needs integer labels; row {first_row + i} has {_show(values[i])}")
+        raise ValueError(f"multiclass needs integer labels; "
+                         f"row {first_row + i} has {_show(values[i])}")
     if task == "multiclass" and k > MAX_CLASSES:
         why = ", and text labels cannot be a regression target" if text is not None else ""
-        raise ValueError(f"{k:,} distinct labels: a classifier handles at most {MAX_CLASSES} classes{why}")
-    if task == "regression":
-        if text is not None:
-            i = int(np.flatnonzero(np.isnan(values))[0])
-            raise ValueError(f"regression needs numeric labels; row {first_row + i} has {_show(text[i])}")
-        return task, values, (), 1
-    classes = tuple(str(v) for v in distinct) if text is not None else \
-        tuple(int(v) if float(v).is_integer() else float(v) for v in distinct)
-    return task, codes.astype(np.int64), classes, k
+        raise ValueError(f"{k:,} distinct labels: "
+                         f"a classifier handles at most {MAX_CLASSES} classes{why}")
+    if task == "regression" and text is not None:
+        i = int(np.flatnonzero(np.isnan(values))[0])
+        raise ValueError(f"regression needs numeric labels; "
+                         f"row {first_row + i} has {_show(text[i])}")
+    return task
 
 
 def from_arrays(X, y, task=None, columns=("x1", "x2", "label"), first_row=1, *,
@@ -256,5 +257,11 @@ def from_arrays(X, y, task=None, columns=("x1", "x2", "label"), first_row=1, *,
     if problems:
         i, j, message = min(problems)
         raise ValueError(f"row {first_row + i}, column '{columns[j]}': {message}")
-    task, y, classes, n_classes = _choose_task(labels, text, task, first_row)
-    return Dataset(np.column_stack([x1, x2]), y, task, n_classes, name, classes, source)
+    task = _choose_task(labels, text, task, first_row)
+    X = np.column_stack([x1, x2])
+    if task == "regression":
+        return Dataset(X, labels, task, 1, name, (), source)
+    distinct, codes = np.unique(labels if text is None else text, return_inverse=True)
+    classes = tuple(str(v) if text is not None else int(v) if v.is_integer() else float(v)
+                    for v in distinct)
+    return Dataset(X, codes.astype(np.int64), task, len(distinct), name, classes, source)
