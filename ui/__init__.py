@@ -1,0 +1,1 @@
+"""The Streamlit side of DNN Playground: state schema, controls, figures, live view."""
