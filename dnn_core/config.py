@@ -37,7 +37,7 @@ class TrainConfig:
     alpha: float = 0.99
     beta1: float = 0.9
     beta2: float = 0.999
-    eps: float = 1e-8
+    eps: float = None  # None: each optimizer's own default (PyTorch's)
     schedule: str = "constant"
     decay: float = 0.0
     interval: int = 100
