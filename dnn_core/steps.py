@@ -46,7 +46,7 @@ def initialize_parameters(layer_sizes, init, rng, bias=0.0):
     `init` is a registry name ("xavier", "he", ...) or a callable init(shape, rng).
     """
     init_fn = get_initializer(init) if isinstance(init, str) else init
-    if rng is None and getattr(init_fn, "draws", True):
+    if rng is None and getattr(init_fn, "draws", False):
         raise ValueError(f"initializer {getattr(init_fn, 'name', init_fn)!r} draws random "
                          "weights: pass rng=np.random.default_rng(seed)")
     pairs = []
