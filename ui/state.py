@@ -6,7 +6,8 @@ and the shareable URL. Each row: key (also the URL name and the control name use
 weights; "hyper": weights kept; "view": drawing only) and the TrainConfig field it sets.
 
 Values in session state are canonical: widget key `cfg_<key>`, value as the table's kind
-gives it (ints, floats, tuples, "all"/"max" words). Noise and the train share are percents
+gives it (ints, floats, tuples, and the words "all" (batch), "max" (speed) and
+"default" (eps: the optimizer's own)). Noise and the train share are percents
 (TF Playground's sliders); `to_config` divides them by 100.
 
     values, notes = parse_query(st.query_params)    # junk -> default + a note
@@ -43,8 +44,9 @@ PAGE_CONTROLS = ("play", "step", "reset")   # page buttons a `hide` link may als
 
 
 def format_number(x):
-    """The shortest text that reads back as the same number: 0.03, 1e-05, 10."""
-    if isinstance(x, int):
+    """The shortest text that reads back as the same number: 0.03, 1e-05, 10 (words
+    such as "default" pass through)."""
+    if isinstance(x, (int, str)):
         return str(x)
     text = f"{x:.15g}"
     return text if float(text) == x else repr(x)
@@ -74,8 +76,8 @@ class Choice:
 
 
 class Int:
-    def __init__(self, lo, hi, word=None):
-        self.lo, self.hi, self.word = lo, hi, word
+    def __init__(self, lo, hi, word=None, steps=()):
+        self.lo, self.hi, self.word, self.steps = lo, hi, word, steps
         self.allowed = f"a whole number from {lo} to {hi}" + (f' or "{word}"' if word else "")
 
     def parse(self, text):
@@ -97,11 +99,14 @@ class Int:
 
 
 class Float:
-    def __init__(self, lo, hi, steps=()):
-        self.lo, self.hi, self.steps = lo, hi, steps
-        self.allowed = f"a number from {format_number(lo)} to {format_number(hi)}"
+    def __init__(self, lo, hi, steps=(), word=None):
+        self.lo, self.hi, self.steps, self.word = lo, hi, steps, word
+        self.allowed = f"a number from {format_number(lo)} to {format_number(hi)}" + (
+            f' or "{word}"' if word else "")
 
     def parse(self, text):
+        if self.word and text.strip().lower() == self.word:
+            return self.word
         value = _finite(text)
         if not self.lo <= value <= self.hi:
             raise ValueError(text)
@@ -217,11 +222,12 @@ def _rows():
         Setting("alpha", Float(0.0, 0.9999, MOMENTUM_STEPS), 0.99, "training", "hyper", "alpha"),
         Setting("beta1", Float(0.0, 0.9999, MOMENTUM_STEPS), 0.9, "training", "hyper", "beta1"),
         Setting("beta2", Float(0.0, 0.99999, BETA2_STEPS), 0.999, "training", "hyper", "beta2"),
-        Setting("eps", Float(1e-12, 0.1, EPS_STEPS), 1e-8, "training", "hyper", "eps"),
+        Setting("eps", Float(1e-12, 0.1, EPS_STEPS, word="default"), "default", "training",
+                "hyper", "eps"),
         Setting("schedule", Choice(SCHEDULES), "constant", "training", "hyper", "schedule"),
         Setting("decay", Float(0.0, 10.0, DECAY_STEPS), 0.0, "training", "hyper", "decay"),
         Setting("interval", Int(1, 100_000), 100, "training", "hyper", "interval"),
-        Setting("batch", Int(1, 2000, word="all"), 10, "training", "hyper", "batch"),
+        Setting("batch", Int(1, 2000, word="all", steps=BATCH_STEPS), 10, "training", "hyper", "batch"),
         Setting("reg", Choice(REGULARIZERS), "none", "training", "hyper", "reg"),
         Setting("reg_rate", Float(0.0, 10.0, REG_RATE_STEPS), 0.0, "training", "hyper",
                 "reg_rate"),
@@ -344,6 +350,7 @@ def to_config(values, task=None):
     fields["noise"] = values["noise"] / 100
     fields["train_frac"] = values["train"] / 100
     fields["batch"] = FULL_BATCH if values["batch"] == "all" else values["batch"]
+    fields["eps"] = None if values["eps"] == "default" else values["eps"]
     return TrainConfig(**fields)
 
 
