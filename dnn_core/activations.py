@@ -1,6 +1,6 @@
 """Activation functions as layers: forward A = g(Z), backward dZ = dA * g'(Z).
 
-Each class keeps the pure math next to each other: static `fn(Z, out=None)` for g and
+Each class keeps g and g' side by side as static methods: `fn(Z, out=None)` for g and
 `derivative(Z, A, out=None)` for g' (given Z and A = g(Z); each uses whichever is cheaper).
 With `out`, the result is written there (no allocation); the input dtype is kept.
 Registry `ACTIVATIONS` (name -> class); `get_activation(name)` returns a new layer.
@@ -37,6 +37,8 @@ class Activation(Layer):
 
 
 class Identity(Activation):
+    """g(z) = z;  g'(z) = 1. The output of a regression network."""
+
     name, title = "identity", "Identity"
     formula = r"g(z) = z \qquad g'(z) = 1"
 
@@ -52,6 +54,8 @@ class Identity(Activation):
 
 
 class ReLU(Activation):
+    """g(z) = max(0, z);  g'(z) = 1 if z > 0 else 0 (0 at the kink, as PyTorch)."""
+
     name, title = "relu", "ReLU"
     formula = r"g(z) = \max(0, z) \qquad g'(z) = \begin{cases}1 & z > 0\\ 0 & z \le 0\end{cases}"
 
@@ -65,6 +69,8 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
+    """g(z) = max(0.01 z, z);  g'(z) = 1 if z > 0 else 0.01."""
+
     name, title = "leaky_relu", "Leaky ReLU"
     slope = 0.01
     formula = (r"g(z) = \max(0.01z, z) \qquad "
@@ -84,6 +90,8 @@ class LeakyReLU(Activation):
 
 
 class ELU(Activation):
+    """alpha = 1:  g(z) = z if z > 0 else e^z - 1;  g'(z) = 1 if z > 0 else e^z."""
+
     name, title = "elu", "ELU"
     formula = (r"g(z) = \max(z, 0) + e^{\min(z, 0)} - 1 \qquad g'(z) = e^{\min(z, 0)}"
                r" \quad (\alpha = 1)")
@@ -106,6 +114,9 @@ _GELU_K = 0.044715
 
 
 class GELU(Activation):
+    """tanh approximation (PyTorch approximate="tanh"), u = sqrt(2/pi) (z + 0.044715 z^3):
+    g(z) = z/2 (1 + tanh u);  g'(z) = (1 + tanh u)/2 + z/2 (1 - tanh^2 u) du/dz."""
+
     name, title = "gelu", "GELU"
     formula = (r"g(z) = \tfrac{1}{2} z (1 + \tanh u),\ u = \sqrt{2/\pi}\,(z + 0.044715 z^3)"
                r" \qquad g'(z) = \tfrac{1}{2}(1 + \tanh u) + \tfrac{1}{2} z (1 - \tanh^2 u)"
@@ -130,6 +141,8 @@ class GELU(Activation):
 
 
 class Sigmoid(Activation):
+    """g(z) = 1 / (1 + e^-z);  g'(z) = g(z) (1 - g(z)) = A (1 - A)."""
+
     name, title = "sigmoid", "Sigmoid"
     formula = r"g(z) = \sigma(z) = \frac{1}{1 + e^{-z}} \qquad g'(z) = \sigma(z)(1 - \sigma(z))"
 
@@ -153,6 +166,8 @@ class Sigmoid(Activation):
 
 
 class SiLU(Activation):
+    """g(z) = z sigma(z);  g'(z) = sigma(z) (1 + z (1 - sigma(z)))."""
+
     name, title = "silu", "SiLU (swish)"
     formula = r"g(z) = z\,\sigma(z) \qquad g'(z) = \sigma(z)\,(1 + z(1 - \sigma(z)))"
 
@@ -173,6 +188,8 @@ class SiLU(Activation):
 
 
 class Tanh(Activation):
+    """g(z) = tanh z;  g'(z) = 1 - tanh^2 z = 1 - A^2."""
+
     name, title = "tanh", "Tanh"
     formula = r"g(z) = \tanh z \qquad g'(z) = 1 - \tanh^2 z"
 
@@ -187,6 +204,8 @@ class Tanh(Activation):
 
 
 class Softplus(Activation):
+    """g(z) = ln(1 + e^z) (beta = 1);  g'(z) = sigma(z)."""
+
     name, title = "softplus", "Softplus"
     formula = r"g(z) = \ln(1 + e^{z}) \qquad g'(z) = \sigma(z)"
 
@@ -206,6 +225,8 @@ class Softplus(Activation):
 
 
 class Sine(Activation):
+    """g(z) = sin z;  g'(z) = cos z."""
+
     name, title = "sine", "Sine"
     formula = r"g(z) = \sin z \qquad g'(z) = \cos z"
 

@@ -17,7 +17,8 @@ STD = {  # the standard deviation each initializer promises for SHAPE
     "he": math.sqrt(2.0 / 200),
     "he_uniform": math.sqrt(6.0 / 200) / math.sqrt(3.0),
 }
-LIMIT = {"uniform": 0.5, "xavier_uniform": math.sqrt(6.0 / 500), "he_uniform": math.sqrt(6.0 / 200)}
+LIMIT = {"uniform": 0.5, "xavier_uniform": math.sqrt(6.0 / 500),
+         "he_uniform": math.sqrt(6.0 / 200)}
 
 
 def test_registry_round_trips():

@@ -13,7 +13,8 @@ def test_build_mlp_layout():
     model = build_mlp(2, [4, 3], ["relu", "gelu"], 1, rng=np.random.default_rng(0), dropout=0.2)
     kinds = [type(layer) for layer in model.layers]
     assert kinds == [Dense, ReLU, Dropout, Dense, GELU, Dropout, Dense]
-    assert [(d.in_features, d.out_features) for d in model.dense_layers()] == [(2, 4), (4, 3), (3, 1)]
+    sizes = [(d.in_features, d.out_features) for d in model.dense_layers()]
+    assert sizes == [(2, 4), (4, 3), (3, 1)]
     assert [layer.p for layer in model.layers if isinstance(layer, Dropout)] == [0.2, 0.2]
 
 
