@@ -99,12 +99,15 @@ def test_whole_network_forward_and_backward_match_torch(hidden, activation, loss
     target = {"bce": (X[:, :1] * X[:, 1:] > 0) * 1.0, "ce": rng.integers(0, 3, size=500),
               "mse": rng.standard_normal((500, 2))}[loss_name]
     loss = get_loss(loss_name)
-    value = loss.forward(model.forward(X), target)
+    output = model.forward(X)
+    value = loss.forward(output, target)
     model.backward(loss.backward())
 
     twin = torch_twin(model, activation)
+    torch_output = twin(tensor(X))
+    np.testing.assert_allclose(output, torch_output.detach().numpy(), rtol=1e-12, atol=1e-14)
     torch_target = torch.tensor(target) if loss_name == "ce" else tensor(target)
-    torch_value = LOSS_CASES[loss_name][1]()(twin(tensor(X)), torch_target)
+    torch_value = LOSS_CASES[loss_name][1]()(torch_output, torch_target)
     torch_value.backward()
     assert value == pytest.approx(torch_value.item(), rel=1e-13)
     linears = [m for m in twin if isinstance(m, torch.nn.Linear)]
