@@ -2,8 +2,9 @@
 
 The model outputs raw scores (logits); BCE and cross-entropy apply sigmoid/softmax inside,
 in a form that stays finite for any logit. `backward` already divides by n (mean), so the
-layers' backward passes need no 1/n. Registry `LOSSES`, lookup `get_loss`; `sigmoid` and
-`softmax` turn logits into probabilities.
+layers' backward passes need no 1/n. The array `backward` returns is the loss's own buffer,
+valid until its next backward with the same shape. Registry `LOSSES`, lookup `get_loss`;
+`sigmoid` and `softmax` turn logits into probabilities.
 """
 import numpy as np
 
