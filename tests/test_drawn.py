@@ -56,3 +56,10 @@ def test_trainable_needs_four_points_and_two_classes():
     assert drawn.not_trainable_reason(data) is None
     trainer = Trainer(TrainConfig(), data=data)
     assert trainer.run_epochs(3).epoch == 3
+
+
+def test_click_label_shift_gives_the_other_class_or_value():
+    binary, three = drawn.empty_canvas(), make_dataset("blobs3", 9, 0.0, np.random.default_rng(0))
+    assert [drawn.click_label(binary, 0), drawn.click_label(binary, 0, shift=True)] == [0, 1]
+    assert drawn.click_label(three, 2, shift=True) == 0 and drawn.click_label(three, 7) == 2
+    assert drawn.click_label(drawn.empty_canvas("regression"), 1.0, shift=True) == -1.0

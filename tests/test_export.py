@@ -102,3 +102,11 @@ def test_history_csv_has_a_row_per_epoch_and_named_metrics():
     assert table["epoch"].tolist() == [0, 1, 2, 3, 4]
     assert {"train_loss", "test_accuracy", "grad_norm_layer3", "weight_norm_layer1"} <= set(table)
     assert table["train_loss"].iloc[-1] == trainer.history.last["train_loss"]
+
+
+def test_session_values_give_the_config_back_or_say_what_does_not_fit():
+    from ui import state
+    values = export.session_values(CONFIG, state.defaults(), "binary")
+    assert state.to_config(values, "binary") == CONFIG
+    with pytest.raises(ValueError, match="n = 10000"):
+        export.session_values(CONFIG.replace(n=10_000), state.defaults(), "binary")

@@ -47,6 +47,15 @@ def add_point(dataset, x, y, label):
     return _drawn(np.vstack([dataset.X, point]), np.concatenate([dataset.y, value]), dataset)
 
 
+def click_label(dataset, chosen, shift=False):
+    """The label a click adds: `chosen` (a class index, or a regression target), or with
+    shift the other class (the next one, for more than two) or the opposite target."""
+    if dataset.task == "regression":
+        return -float(chosen) if shift else float(chosen)
+    chosen = min(max(int(chosen), 0), dataset.n_classes - 1)
+    return (chosen + 1) % dataset.n_classes if shift else chosen
+
+
 def remove_nearest(dataset, x, y, radius):
     """`dataset` without its point nearest to (x, y), if that point lies within `radius`
     (input-plane units); otherwise `dataset` itself, unchanged."""
