@@ -2,10 +2,14 @@
 
 The page calls each group where it wants it (inside `with st.sidebar:` or a column); a
 group draws nothing for a control named in the `hide` setting, whose value still applies.
-Widgets change settings only through session state and `on_change` callbacks.
+Widgets change settings only through session state and `on_change` callbacks; the
+`cfg_<key>` widgets use `persist_state="session"`, so a value survives while its widget is
+not drawn (another page, a hidden optimizer setting, a `hide` link). `hidden(name)` tells
+a page whether to draw its own hideable buttons ("play", "step", "reset").
 
 Widget keys (stable; tests and pages rely on them):
-- data_controls: buttons `dataset_<name>` (one per dataset, under its thumbnail), sliders
+- data_controls: buttons `dataset_<name>` (one per dataset under its thumbnail; they set
+  `cfg_dataset`), sliders
   `cfg_noise`, `cfg_n`, `cfg_train`, number input `cfg_seed`, button `data_regenerate`.
 - feature_controls: pills (multi) `cfg_features`.
 - network_controls: buttons `layers_minus`, `layers_plus` (0-8 hidden layers),
