@@ -1,0 +1,304 @@
+/**
+ * Live view "network": the network diagram, TensorFlow Playground's picture for up to
+ * 7 inputs and 8 hidden layers x 32 neurons.
+ *
+ * Columns: the input features, each hidden layer, the output layer. Every node shows its map
+ * over the input plane, r x r (meta.thumbRes), 0..255 with 128 = 0, row 0 = bottom:
+ *   inputs: frame.inputs (F*r*r), hidden layer l: frame.neurons[l] (n_l*r*r, neuron k at k*r*r),
+ *   output: frame.output (R*R) sampled at the centres of an r x r grid; multiclass: one node per
+ *   class showing where that class wins, colour = mix(mid, class colour, confidence / 255).
+ * The square at a node's lower left is its bias b: colour = diverging(clamp(b, -1, 1)).
+ * The link i -> j into Dense layer l is W[l][j*n_in + i] (row-major (out, in)):
+ *   colour = sign(w) (orange < 0, blue >= 0), width = 0.5 + (wMax - 0.5) * min(|w| / 2.5, 1) px,
+ *   quantized to LEVELS widths (stronger links also more opaque).
+ *
+ * update (running): one Plotly.relayout of images[c].source only (one canvas per column holding
+ * all its node maps and bias squares: an image-only relayout costs ~0.2 ms), and the links drawn
+ * on a <canvas> stacked under the transparent Plotly plot (one stroke per layer pair x width level
+ * x sign). Links are not layout shapes: measured here, a relayout that changes a shape's path or
+ * line.width recalculates the whole plot (10-17 ms with 40 shapes), and even colour-only changes
+ * of 1,000 line shapes take ~140 ms; 2-32x8-1 has 7,264 links.
+ * full (paused): the same picture plus two marker-less traces whose hover text gives the
+ * frame's values: node centres (layer, index, activation, bias, map scale) and one point per link
+ * (from -> to, w, dW), at t = 0.25 + 0.5 (j + 1/2) / n_out along link i -> j so no two coincide.
+ */
+(function () {
+  "use strict";
+  const live = (window.DNNLive = window.DNNLive || { views: {} });
+  live.views = live.views || {};
+
+  const LEVELS = 8;
+  const W_SATURATION = 2.5;
+  const MARGIN = { left: 64, right: 12, top: 22, bottom: 22 };
+  const MAX_HEIGHT = 720, MIN_NODE = 10, MAX_NODE = 44;
+  const MIN_COL_GAP = 1.3, MAX_COL_GAP = 6;
+  const DEFAULT_COLORS = { neg: "#f59322", mid: "#e8eaeb", pos: "#0877bd" };
+
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  const hexRgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  const rgba32 = (c) => (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
+  const mix = (a, b, t) => a.map((v, i) => Math.round(v + (b[i] - v) * t));
+  const fmt = (v) =>
+    v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) ? String(Number(v.toPrecision(4))) : v.toExponential(2);
+
+  /** 256-entry RGBA lookup (little-endian Uint32) of colourAt(u) -> [r, g, b] for u = 0..255. */
+  const lut32 = (colourAt) => Uint32Array.from({ length: 256 }, (_, u) => rgba32(colourAt(u)));
+  /** Diverging: u = 0 -> neg, 128 -> mid, 255 -> pos (value / scale mapped as 128 + 127 v). */
+  const diverging = (neg, mid, pos) => (u) => {
+    const t = clamp((u - 128) / 127, -1, 1);
+    return t < 0 ? mix(mid, neg, -t) : mix(mid, pos, t);
+  };
+
+  function ensurePixelatedStyle() {
+    if (document.getElementById("dnnlive-pixelated")) return;
+    const style = document.createElement("style");
+    style.id = "dnnlive-pixelated";
+    style.textContent = ".dnnlive-pixelated image { image-rendering: pixelated; }";
+    document.head.appendChild(style);
+  }
+
+  /** Positions in data units (1 = one node side); the axes map 1 unit to nodePx screen pixels. */
+  function geometry(meta, widthPx) {
+    const sizes = meta.layerSizes, r = meta.thumbRes, nCols = sizes.length;
+    const thumbPx = (f, min) => Math.max(min, Math.round(f * r));
+    const gapPx = thumbPx(0.3, 1), biasPx = thumbPx(0.3, 2), stripPx = biasPx + thumbPx(0.1, 1);
+    const gap = gapPx / r, strip = stripPx / r, pitch = 1 + gap;
+    const nMax = Math.max(...sizes), colUnits = nCols * (1 + strip);
+    const usable = widthPx - MARGIN.left - MARGIN.right;
+    const nodePx = clamp(Math.min((MAX_HEIGHT - MARGIN.top - MARGIN.bottom) / (nMax * pitch - gap),
+      usable / (colUnits + (nCols - 1) * MIN_COL_GAP)), MIN_NODE, MAX_NODE);
+    const colGap = clamp((usable / nodePx - colUnits) / (nCols - 1), MIN_COL_GAP, MAX_COL_GAP);
+    const heightPx = Math.round((nMax * pitch - gap) * nodePx + MARGIN.top + MARGIN.bottom);
+    const yMid = (MARGIN.bottom + (heightPx - MARGIN.top - MARGIN.bottom) / 2) / nodePx;
+    const cols = sizes.map((n, c) => {
+      const x = MARGIN.left / nodePx + strip + c * (1 + strip + colGap);
+      const top = yMid + (n * pitch - gap) / 2;
+      return { n, x, top, ys: Array.from({ length: n }, (_, k) => top - k * pitch - 0.5) };
+    });
+    return { sizes, r, gapPx, biasPx, stripPx, strip, pitch, nodePx, cols, widthPx, heightPx,
+      width: widthPx / nodePx, height: heightPx / nodePx };
+  }
+
+  function nodeName(meta, c, k) {
+    const last = meta.layerSizes.length - 1;
+    if (c === 0) return (meta.featureTitles || meta.features)[k];
+    if (c === last) return meta.task === "multiclass" ? `output ${k + 1} (class ${meta.classes[k]})` : "output";
+    return `layer ${c} neuron ${k + 1}`;
+  }
+
+  function build(div, links, ctx) {
+    const meta = ctx.meta, g = geometry(meta, div.clientWidth || 640);
+    const colors = Object.assign({}, DEFAULT_COLORS, meta.colors);
+    const [neg, mid, pos] = [colors.neg, colors.mid, colors.pos].map(hexRgb);
+    const st = { meta, g, lut: lut32(diverging(neg, mid, pos)), hover: false, sources: [] };
+    st.midColour = rgba32(mid);
+    st.classLuts = (colors.classes || []).map((h) => lut32((u) => mix(mid, hexRgb(h), u / 255)));
+    const R = meta.res, r = g.r;
+    st.sampleIndex = Int32Array.from({ length: r * r }, (_, idx) =>
+      Math.floor(((Math.floor(idx / r) + 0.5) * R) / r) * R + Math.floor((((idx % r) + 0.5) * R) / r));
+    st.canvases = g.cols.map((col) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = g.stripPx + r;
+      canvas.height = col.n * r + (col.n - 1) * g.gapPx;
+      const c2d = canvas.getContext("2d");
+      return { canvas, c2d, image: c2d.createImageData(canvas.width, canvas.height) };
+    });
+    st.links = linkCanvas(links, g);
+    const wMax = clamp(0.2 * g.nodePx, 2, 6);
+    st.pairs = g.sizes.slice(1).map((nOut, p) => {
+      const a = g.cols[p], b = g.cols[p + 1], aMin = clamp(4 / Math.sqrt(a.n * nOut), 0.12, 0.7);
+      const buckets = [];
+      for (let level = 0; level < LEVELS; level++) {
+        const width = 0.5 + ((wMax - 0.5) * level) / (LEVELS - 1);
+        const alpha = (aMin + ((0.95 - aMin) * level) / (LEVELS - 1)).toFixed(2);
+        for (const c of [neg, pos]) buckets.push({ width, colour: `rgba(${c.join(",")},${alpha})` });
+      }
+      const seg = new Float32Array(4 * a.n * nOut), toPx = (y) => g.heightPx - y * g.nodePx;
+      for (let j = 0; j < nOut; j++)
+        for (let i = 0; i < a.n; i++)
+          seg.set([(a.x + 1) * g.nodePx, toPx(a.ys[i]), b.x * g.nodePx, toPx(b.ys[j])], 4 * (j * a.n + i));
+      return { buckets, seg };
+    });
+    const layout = {
+      width: g.widthPx, height: g.heightPx, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false,
+      xaxis: { range: [0, g.width], visible: false, fixedrange: true },
+      yaxis: { range: [0, g.height], visible: false, fixedrange: true },
+      hovermode: "closest", hoverdistance: 24, dragmode: false,
+      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      images: g.cols.map((col) => ({ source: "", xref: "x", yref: "y", x: col.x - g.strip, y: col.top,
+        sizex: 1 + g.strip, sizey: col.n * g.pitch - (g.pitch - 1), sizing: "stretch", layer: "above",
+        xanchor: "left", yanchor: "top" })),
+      annotations: columnLabels(meta, g),
+    };
+    ctx.Plotly.newPlot(div, [], layout, { displayModeBar: false, responsive: false });
+    return st;
+  }
+
+  /** Size the links canvas to the plot (CSS px), at the screen's pixel density (at most 2). */
+  function linkCanvas(canvas, g) {
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    canvas.width = Math.round(g.widthPx * dpr);
+    canvas.height = Math.round(g.heightPx * dpr);
+    Object.assign(canvas.style, { width: `${g.widthPx}px`, height: `${g.heightPx}px` });
+    const c2d = canvas.getContext("2d");
+    c2d.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return c2d;
+  }
+
+  function columnLabels(meta, g) {
+    const last = g.cols.length - 1, font = { size: 11, color: "#555" };
+    const label = (x, y, text, xanchor, yanchor) => ({ x, y, text, xref: "x", yref: "y", xanchor, yanchor,
+      showarrow: false, font });
+    const out = [];
+    g.cols.forEach((col, c) => {
+      const head = c === 0 ? "inputs" : c === last ? "output" : `layer ${c}: ${col.n}`;
+      out.push(label(col.x + 0.5, g.height - 2 / g.nodePx, head, "center", "top"));
+      const act = c === 0 ? "" : c === last ? meta.outputActivation : meta.activations[c - 1];
+      if (act) out.push(label(col.x + 0.5, 2 / g.nodePx, String(act).replace(/_/g, " "), "center", "bottom"));
+    });
+    g.cols[0].ys.forEach((y, k) => out.push(label(g.cols[0].x - 0.15, y, nodeName(meta, 0, k), "right", "middle")));
+    return out;
+  }
+
+  /** Paint column c (node maps + bias squares) into its canvas; returns its PNG data URL. */
+  function paintColumn(st, frame, c) {
+    const g = st.g, r = g.r, { canvas, c2d, image } = st.canvases[c];
+    const px = new Uint32Array(image.data.buffer), w = canvas.width, last = g.cols.length - 1;
+    const out = frame.output, multi = c === last && out.cls !== undefined;
+    const maps = c === 0 ? frame.inputs : c < last ? frame.neurons[c - 1] : null;
+    for (let k = 0; k < g.cols[c].n; k++) {
+      const oy = k * (r + g.gapPx), base = k * r * r, classLut = st.classLuts[k];
+      for (let i = 0; i < r; i++) {
+        const row = (oy + r - 1 - i) * w + g.stripPx;
+        for (let j = 0; j < r; j++) {
+          const idx = i * r + j, s = st.sampleIndex[idx];
+          px[row + j] = maps ? st.lut[maps[base + idx]]
+            : !multi ? st.lut[out[s]]
+            : out.cls[s] === k && classLut ? classLut[out.conf[s]] : st.midColour;
+        }
+      }
+      if (c === 0) continue;
+      const b = frame.b[c - 1][k], colour = st.lut[Math.round(128 + 127 * clamp(b, -1, 1))];
+      for (let y = oy + r - g.biasPx; y < oy + r; y++) px.fill(colour, y * w, y * w + g.biasPx);
+    }
+    c2d.putImageData(image, 0, 0);
+    return canvas.toDataURL();
+  }
+
+  /** Stroke the links of each layer pair, one path per (width level, sign), thin to thick. */
+  function drawLinks(st, frame) {
+    const c2d = st.links;
+    c2d.clearRect(0, 0, st.g.widthPx, st.g.heightPx);
+    st.pairs.forEach(({ buckets, seg }, p) => {
+      const W = frame.W[p], members = buckets.map(() => []);
+      for (let q = 0; q < W.length; q++) {
+        const a = Math.abs(W[q]), level = a < W_SATURATION ? Math.round((a / W_SATURATION) * (LEVELS - 1)) : LEVELS - 1;
+        members[2 * level + (W[q] >= 0 ? 1 : 0)].push(4 * q);
+      }
+      buckets.forEach(({ width, colour }, k) => {
+        if (!members[k].length) return;
+        c2d.beginPath();
+        for (const o of members[k]) {
+          c2d.moveTo(seg[o], seg[o + 1]);
+          c2d.lineTo(seg[o + 2], seg[o + 3]);
+        }
+        c2d.lineWidth = width;
+        c2d.strokeStyle = colour;
+        c2d.stroke();
+      });
+    });
+  }
+
+  function draw(st, frame, Plotly, div) {
+    const edit = {};
+    st.g.cols.forEach((_, c) => {
+      const src = paintColumn(st, frame, c);
+      if (src !== st.sources[c]) edit[`images[${c}].source`] = st.sources[c] = src;
+    });
+    if (Object.keys(edit).length) Plotly.relayout(div, edit);
+    drawLinks(st, frame);
+  }
+
+  function hoverTraces(st, frame) {
+    const { g, meta } = st, last = g.cols.length - 1;
+    const nodes = { x: [], y: [], text: [] }, links = { x: [], y: [], text: [] };
+    g.cols.forEach((col, c) => col.ys.forEach((y, k) => {
+      nodes.x.push(col.x + 0.5);
+      nodes.y.push(y);
+      if (c === 0) return nodes.text.push(`${nodeName(meta, 0, k)}<br>input feature ${k + 1}`);
+      const act = c === last ? meta.outputActivation : meta.activations[c - 1];
+      const scale = c < last ? `<br>map scale ±${fmt(frame.neuronScale[c - 1][k])}` : "";
+      nodes.text.push(`${nodeName(meta, c, k)} (${act})<br>bias b = ${fmt(frame.b[c - 1][k])}${scale}`);
+    }));
+    g.sizes.slice(1).forEach((nOut, p) => {
+      const a = g.cols[p], b = g.cols[p + 1];
+      for (let j = 0; j < nOut; j++)
+        for (let i = 0; i < a.n; i++) {
+          const q = j * a.n + i, t = 0.25 + (0.5 * (j + 0.5)) / nOut;
+          links.x.push(a.x + 1 + t * (b.x - a.x - 1));
+          links.y.push(a.ys[i] + t * (b.ys[j] - a.ys[i]));
+          links.text.push(`${nodeName(meta, p, i)} → ${nodeName(meta, p + 1, j)}<br>` +
+            `w = ${fmt(frame.W[p][q])}   (W[${p + 1}] row ${j + 1}, col ${i + 1})<br>dW = ${fmt(frame.dW[p][q])}`);
+        }
+    });
+    // mode "none": hover works without one SVG marker per point (7,264 markers: ~330 ms to draw)
+    const trace = (pts) => Object.assign({ type: "scatter", mode: "none", showlegend: false,
+      hovertemplate: "%{text}<extra></extra>", hoverlabel: { align: "left" } }, pts);
+    return [trace(nodes), trace(links)];
+  }
+
+  function neutralFrame(meta) {
+    const r2 = meta.thumbRes * meta.thumbRes, sizes = meta.layerSizes, grey = (n) => new Uint8Array(n).fill(128);
+    const R2 = meta.res * meta.res, multi = meta.task === "multiclass";
+    return {
+      inputs: grey(sizes[0] * r2), neurons: sizes.slice(1, -1).map((n) => grey(n * r2)),
+      output: multi ? { cls: new Uint8Array(R2).fill(255), conf: new Uint8Array(R2) } : grey(R2),
+      b: sizes.slice(1).map((n) => new Float32Array(n)),
+      W: sizes.slice(1).map((n, l) => new Float32Array(n * sizes[l])),
+    };
+  }
+
+  function mount(container, ctx) {
+    ensurePixelatedStyle();
+    const box = document.createElement("div"), links = document.createElement("canvas");
+    const div = document.createElement("div");
+    box.className = "dnnlive-network";
+    box.style.position = "relative";
+    links.className = "dnnlive-links";
+    Object.assign(links.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
+    div.className = "dnnlive-pixelated";
+    box.append(links, div);
+    container.appendChild(box);
+    let st = build(div, links, ctx);
+    draw(st, neutralFrame(ctx.meta), ctx.Plotly, div);
+    const current = (c) => {
+      if (c.meta === st.meta || c.meta.version === st.meta.version) return st;
+      c.Plotly.purge(div);
+      return (st = build(div, links, c));
+    };
+    return {
+      update(frame, c) {
+        current(c);
+        if (st.hover) {
+          c.Plotly.deleteTraces(div, [0, 1]);
+          st.hover = false;
+        }
+        draw(st, frame, c.Plotly, div);
+      },
+      full(frame, c) {
+        current(c);
+        draw(st, frame, c.Plotly, div);
+        const traces = hoverTraces(st, frame);
+        if (st.hover) c.Plotly.restyle(div, { text: traces.map((t) => t.text) }, [0, 1]);
+        else c.Plotly.addTraces(div, traces);
+        st.hover = true;
+      },
+      destroy() {
+        ctx.Plotly.purge(div);
+        box.remove();
+      },
+    };
+  }
+
+  live.views.network = { mount };
+})();
