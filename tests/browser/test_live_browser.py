@@ -1,0 +1,95 @@
+"""The live view in a real browser: tests/browser/apps/live_app.py (ui.live.live_view around
+the engine's Trainer) served by `streamlit run`, driven through Debian's Chromium.
+
+Waits are on the app's state (Streamlit's script state, the player's counters on
+window.__dnnLive, animation frames), never fixed sleeps.
+"""
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+APP = "tests/browser/apps/live_app.py"
+APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EPOCH = '[data-testid="live-epoch"]'
+OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'
+
+
+@pytest.fixture(scope="module")
+def live_page(browser, streamlit_app):
+    """The page after its first full draw; `problems` lists console errors, page errors and
+    any request to a host other than the app's own."""
+    base = streamlit_app(APP)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("request", lambda r: r.url.startswith((base + "/", "data:", "blob:"))
+            or page.problems.append(f"request left the app's host: {r.url}"))
+    page.goto(base)
+    page.wait_for_selector(APP_READY)
+    page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
+    yield page
+    assert page.problems == []
+    context.close()
+
+
+def epoch(page):
+    return int(page.inner_text(EPOCH).replace(",", ""))
+
+
+def output_image(page):
+    return page.eval_on_selector(OUTPUT_CANVAS, "c => c.toDataURL()")
+
+
+def animation_frames(page, n):
+    """Let the page run n animation frames (the player's own clock)."""
+    page.evaluate("""n => new Promise(done => {
+        const step = () => (--n <= 0 ? done() : requestAnimationFrame(step));
+        requestAnimationFrame(step); })""", n)
+
+
+def test_paused_page_shows_every_view_and_the_engine_numbers(live_page):
+    page = live_page
+    views = page.eval_on_selector_all(".dnnlive-cell", "cells => cells.map(c => c.dataset.view)")
+    assert {"output", "cost", "flow"} <= set(views)
+    assert epoch(page) == 0
+    assert page.inner_text(".dnnlive-numbers").count("%") == 2      # train / test accuracy
+    drawn = page.eval_on_selector(OUTPUT_CANVAS, """c => {
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let opaque = 0; for (let i = 3; i < px.length; i += 4) opaque += px[i] === 255;
+        return opaque / (c.width * c.height); }""")
+    assert drawn == 1.0
+    traces = '.dnnlive-cell[data-view="output"] .scatterlayer .trace'
+    assert page.locator(traces).count() == 1
+    page.get_by_text("Show test data").click()
+    page.wait_for_selector(APP_READY)
+    page.wait_for_function(f"document.querySelectorAll('{traces}').length === 2")
+
+
+def test_play_animates_the_output_map_and_pause_stops_it(live_page):
+    page = live_page
+    page.evaluate("""() => { window.__removedPlots = 0;
+        new MutationObserver(ms => ms.forEach(m => m.removedNodes.forEach(n => {
+            if (n.nodeType === 1 && (n.matches('.js-plotly-plot, .dnn-live')
+                || n.querySelector('.js-plotly-plot'))) window.__removedPlots++; })))
+            .observe(document.body, {childList: true, subtree: true}); }""")
+    start, image = epoch(page), output_image(page)
+    drawn = page.evaluate("window.__dnnLive.framesDrawn")
+
+    page.get_by_text("Play", exact=True).click()
+    page.wait_for_function(f"""window.__dnnLive.framesDrawn >= {drawn + 20}
+        && +document.querySelector('{EPOCH}').textContent.replace(/,/g, '') >= {start + 20}""")
+    assert output_image(page) != image
+    assert page.evaluate("window.__dnnLive.requests") > 0
+
+    full_draws = page.evaluate("window.__dnnLive.fullDraws")
+    page.get_by_text("Play", exact=True).click()
+    page.wait_for_selector(APP_READY)
+    page.wait_for_function(f"window.__dnnLive.fullDraws > {full_draws}")
+    paused, image, requests = epoch(page), output_image(page), page.evaluate("window.__dnnLive.requests")
+    animation_frames(page, 30)
+    assert (epoch(page), output_image(page)) == (paused, image)
+    assert page.evaluate("window.__dnnLive.requests") == requests
+    assert page.evaluate("window.__removedPlots") == 0
+    assert page.evaluate("window.__dnnLive.errors") == []

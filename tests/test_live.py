@@ -1,0 +1,177 @@
+"""ui.live: the binary payload, quantized frames from engine snapshots, and the pull
+protocol through AppTest (the element's bytes decode to the engine's true state)."""
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dnn_core.config import TrainConfig
+from dnn_core.trainer import Trainer
+from ui import live
+
+SPIRAL_6X8 = TrainConfig(dataset="spiral", hidden=(8,) * 6, activations="tanh",
+                         features=("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"))
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    t = Trainer(TrainConfig(seed=3))
+    t.run_epochs(5)
+    return t
+
+
+def same(sent, got, where="payload"):
+    """`got` (unpacked) equals `sent` exactly, floats as float32, non-finite as None."""
+    if isinstance(sent, np.ndarray):
+        dtype = np.uint8 if sent.dtype == np.uint8 else np.float32
+        assert got.dtype == dtype and got.shape == sent.shape, where
+        assert np.array_equal(sent.astype(dtype), got), where
+    elif isinstance(sent, dict):
+        assert set(sent) == set(got), where
+        for k in sent:
+            same(sent[k], got[k], f"{where}.{k}")
+    elif isinstance(sent, (list, tuple)):
+        assert len(sent) == len(got), where
+        for i, (a, b) in enumerate(zip(sent, got)):
+            same(a, b, f"{where}[{i}]")
+    elif isinstance(sent, float) and not np.isfinite(sent):
+        assert got is None, where
+    else:
+        assert sent == got, where
+
+
+def test_quantize_signed_maps_the_ends_zero_and_nan():
+    q = live.quantize_signed(np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 7.0, -7.0, np.nan]))
+    assert q.dtype == np.uint8
+    assert q.tolist() == [1, 64, 128, 192, 255, 255, 1, 128]
+    v = np.linspace(-1, 1, 1001)
+    assert np.abs((live.quantize_signed(v) - 128.0) / 127.0 - v).max() <= 0.5 / 127 + 1e-7
+
+
+def test_pack_unpack_round_trip_is_exact(trainer):
+    snap = trainer.snapshot(res=40)
+    frames = [live.frame_from_snapshot(snap, thumb_res=8)]
+    meta, points = live.meta_from_snapshot(snap, thumb_res=8), live.points_payload(trainer.points())
+    history = live.history_rows(snap["history"])
+    settings = {"showTest": True, "discretize": False, "logScale": True}
+    got = live.unpack(live.pack(frames, meta, points, history=history, running=True,
+                                settings=settings))
+    assert got["running"] is True and got["settings"] == settings
+    assert got["metaVersion"] == meta["version"] and got["pointsVersion"] == points["version"]
+    assert got["historyAfter"] is None
+    same(meta, got["meta"], "meta")
+    same(points, got["points"], "points")
+    same(history, got["history"], "history")
+    same([{k: v for k, v in f.items() if k != "history"} for f in frames], got["frames"], "frames")
+
+
+def test_payload_layout_is_aligned_little_endian(trainer):
+    payload = live.pack([live.frame_from_snapshot(trainer.snapshot(res=30), thumb_res=7)])
+    assert payload[:4] == b"DNNL" and len(payload) % 4 == 0
+    _, fmt, n_blobs, n_text = np.frombuffer(payload, "<u4", 4)
+    table = np.frombuffer(payload, "<u4", 3 * n_blobs, 16).reshape(-1, 3)
+    assert fmt == live.FORMAT and (table[:, 0] % 4 == 0).all()
+    assert table[0, 0] == 16 + 12 * n_blobs + n_text
+    json.loads(payload[16 + 12 * n_blobs:table[0, 0]])            # standard JSON: no NaN
+
+
+def test_binary_output_and_maps_decode_to_the_snapshot(trainer):
+    snap = trainer.snapshot(res=60)
+    frame = live.frame_from_snapshot(snap, thumb_res=12)
+    p1 = (frame["output"].astype(float) - 128) / 127 / 2 + 0.5
+    assert np.abs(p1 - snap["output"]).max() <= 0.5 / 254 + 1e-6
+    idx = np.rint(np.linspace(0, 59, 12)).astype(int)
+    for maps, scale, full in [(frame["inputs"], frame["inputScale"], snap["inputs"]),
+                              (frame["neurons"][0], frame["neuronScale"][0], snap["neurons"][0])]:
+        exact = full[:, idx][:, :, idx]
+        assert maps.shape == exact.shape and (scale >= 1).all()
+        assert np.allclose(scale, np.maximum(1, np.abs(exact).max(axis=(1, 2))))
+        decoded = (maps.astype(float) - 128) / 127 * scale[:, None, None]
+        assert np.abs(decoded - exact).max() <= 0.5 / 127 * scale.max() + 1e-6
+    assert frame["best"]["epoch"] == snap["history"]["best_epoch"]
+
+
+def test_multiclass_output_is_argmax_and_confidence():
+    snap = Trainer(TrainConfig(dataset="blobs3", hidden=(4,), activations="tanh")).snapshot(res=20)
+    out = live.frame_from_snapshot(snap, thumb_res=5)["output"]
+    assert np.array_equal(out["cls"], snap["output"].argmax(axis=2))
+    assert np.abs(out["conf"] / 255 - snap["output"].max(axis=2)).max() <= 0.5 / 255 + 1e-6
+
+
+def test_frames_stay_small():
+    """~10 KB output grid + thumbnails + weights: the default net and a 6x8 spiral net."""
+    for config, limit in [(TrainConfig(), 16_000), (SPIRAL_6X8, 40_000)]:
+        frame = live.frame_from_snapshot(Trainer(config).snapshot(res=100), thumb_res=20)
+        size = len(live.pack([frame] * 4)) / 4
+        assert 10_000 < size < limit
+
+
+def test_history_rows_send_the_tail_or_the_thinned_whole():
+    T = 5000
+    hist = {k: np.arange(T, dtype=float) for k in live.HISTORY_COLUMNS if k != "grad_norm"}
+    hist["grad_norm"] = np.arange(3 * T, dtype=float).reshape(T, 3)
+    tail = live.history_rows(hist, after=4990.0)
+    assert tail["epoch"].tolist() == list(range(4991, 5000)) and tail["grad_norm"].shape == (9, 3)
+    whole = live.history_rows(hist)
+    assert len(whole["epoch"]) == live.MAX_HISTORY
+    assert whole["epoch"][0] == 0 and whole["epoch"][-1] == T - 1
+    assert len(live.history_rows(hist, after=T - 1)["epoch"]) == 0
+
+
+def test_loader_is_small_and_every_asset_exists():
+    assert len(live.LOADER.encode()) < 3000
+    for rel in live._asset_urls(*live._declare_routes())["files"].split(","):
+        path = rel.split("/", 2)[2].split("?")[0]
+        assert (live.ASSETS / path).is_file()
+    assert (live.PLOTLY_DATA / "plotly.min.js").is_file()
+
+
+def live_page():
+    import streamlit as st
+
+    from dnn_core.config import TrainConfig
+    from dnn_core.trainer import Trainer
+    from ui.live import frame_from_snapshot, live_view, meta_from_snapshot, requested_frames
+
+    trainer = st.session_state.setdefault("trainer", Trainer(TrainConfig(seed=2)))
+    n = requested_frames("live")
+    snaps = []
+    for _ in range(min(n, 12)):
+        trainer.run_epochs(1)
+        snaps.append(trainer.snapshot(res=50))
+    snaps = snaps or [trainer.snapshot(res=50)]
+    st.session_state.sent = [frame_from_snapshot(s, thumb_res=10) for s in snaps]
+    live_view(st.session_state.sent, meta=meta_from_snapshot(snaps[-1], thumb_res=10),
+              points=trainer.points(), running=True, settings={"showTest": False})
+
+
+def payload(at):
+    element = at.get("bidi_component")
+    assert len(element) == 1
+    assert element[0].proto.js_content == live.LOADER
+    return live.unpack(element[0].proto.bytes)
+
+
+def test_apptest_payloads_follow_the_pull_protocol():
+    at = AppTest.from_function(live_page).run()
+    first = payload(at)
+    trainer = at.session_state["trainer"]
+    assert first["meta"]["layerSizes"] == [2, 4, 2, 1] and first["points"] is not None
+    assert first["historyAfter"] is None and first["running"] is True
+    same([{k: v for k, v in f.items() if k != "history"} for f in at.session_state["sent"]],
+         first["frames"])
+    assert first["frames"][0]["epoch"] == trainer.epoch == 0
+
+    at.session_state["live"] = {"more": 3}          # what the browser's "more" trigger reads as
+    second = payload(at.run())
+    assert [f["epoch"] for f in second["frames"]] == [1, 2, 3] == [1, 2, trainer.epoch]
+    assert second["meta"] is None and second["points"] is None        # sent once per version
+    assert second["historyAfter"] == 0 and second["history"]["epoch"].tolist() == [1, 2, 3]
+    assert second["frames"][-1]["loss"]["test"] == pytest.approx(
+        trainer.history.last["test_loss"], rel=1e-6)
+
+    at.session_state["live"] = {"need_meta": True}   # e.g. the element was remounted
+    third = payload(at.run())
+    assert third["meta"]["version"] == first["meta"]["version"] and third["points"] is not None
+    assert third["historyAfter"] is None and third["history"]["epoch"].tolist() == [0, 1, 2, 3]

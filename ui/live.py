@@ -1,0 +1,316 @@
+"""The live-chart component: engine snapshots -> one binary payload -> the browser player.
+
+One keyed Custom Components v2 element (inline, no iframe) holds the whole live view. Its
+inline JS is a small loader; the player (assets/live/player.js), the views and plotly.min.js
+(from the installed plotly package) are served by two v1 asset routes, so nothing comes
+from a CDN. The browser pulls: while `running`, it triggers "more" (n frames) when its queue
+runs low, which reruns only the caller's fragment. Usage, inside the page:
+
+    @st.fragment
+    def live_panel():
+        trainer, running = st.session_state.trainer, st.session_state.running
+        n = requested_frames("live")               # frames the browser asked for, or 0
+        snaps = []
+        if running and n:
+            for _ in range(min(n, 12)):
+                trainer.run_epochs(epochs_per_frame)
+                snaps.append(trainer.snapshot(res=100))
+                if trainer.diverged:
+                    break
+        else:                                      # a full rerun, a step, or paused
+            snaps.append(trainer.snapshot(res=100))
+        live_view([frame_from_snapshot(s) for s in snaps],
+                  meta=meta_from_snapshot(snaps[-1]), points=trainer.points(),
+                  running=running and not trainer.diverged,
+                  settings={"showTest": show_test, "discretize": discretize,
+                            "logScale": log_scale})
+
+Payload (`pack`), little-endian, every blob 4-byte aligned:
+    "DNNL" | u32 format | u32 n_blobs | u32 header_bytes | n_blobs x (u32 offset, u32 count,
+    u32 dtype: 1 uint8, 2 float32) | header JSON (UTF-8, space-padded) | blobs
+In the header an array is {"$": blob index, "shape": [...]}; non-finite numbers are null.
+Quantization (the only loss, exact otherwise; floats travel as float32):
+    signed grid value v in [-1, 1] -> q = rint(128 + 127 v) clipped to 1..255, v = (q - 128)/127
+    (binary output: v = 2 P(class 1) - 1; regression: v = prediction, clipped to [-1, 1]);
+    multiclass: cls = argmax (uint8), conf = rint(255 max_k P_k);
+    neurons / inputs: v = value / scale, scale = max(1, max |thumbnail value|) per map (as
+    neuronScale / inputScale); thumbnails are every ~R/r-th grid point (nearest index).
+"""
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import plotly
+import streamlit as st
+import streamlit.components.v1 as components_v1
+
+from dnn_core.features import FEATURES
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "live"
+PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
+plotly_version = plotly.__version__
+VIEW_FILES = ("output", "network", "cost", "weights", "flow")   # load order; missing skipped
+HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
+                   "test_metric", "lr", "grad_norm")
+MAX_HISTORY = 2000
+FORMAT = 1
+_DTYPES = {np.dtype(np.uint8): 1, np.dtype(np.float32): 2}
+_CODES = {1: np.uint8, 2: np.float32}
+COLORS = {"neg": "#f59322", "mid": "#e8eaeb", "pos": "#0877bd",
+          "classes": ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]}
+
+
+# ---- payload -------------------------------------------------------------------------
+def pack(frames, meta=None, points=None, *, meta_version=None, points_version=None,
+         history=None, history_after=None, running=False, settings=None):
+    """Serialize one batch: `frames` (dicts from `frame_from_snapshot`; their "history"
+    reference is dropped), `meta`/`points` when they are sent (their versions are always
+    sent, defaulting to theirs), and `history`: the rows after epoch `history_after`
+    (None: the whole curve, replacing the browser's)."""
+    blobs = []
+
+    def encode(value):
+        if isinstance(value, np.ndarray):
+            arr = value if value.dtype == np.uint8 else value.astype(np.float32)
+            blobs.append(np.ascontiguousarray(arr))
+            return {"$": len(blobs) - 1, "shape": list(arr.shape)}
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [encode(v) for v in value]
+        if isinstance(value, (float, np.floating)):
+            return float(value) if np.isfinite(value) else None
+        if isinstance(value, np.integer):
+            return int(value)
+        return value
+
+    header = encode({
+        "running": bool(running), "settings": settings or {}, "meta": meta, "points": points,
+        "metaVersion": meta_version or (meta or {}).get("version"),
+        "pointsVersion": points_version or (points or {}).get("version"),
+        "historyAfter": history_after, "history": history,
+        "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]})
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    text += b" " * (-len(text) % 4)
+    offset = 16 + 12 * len(blobs) + len(text)
+    table, parts = [], []
+    for arr in blobs:
+        raw = arr.tobytes()
+        table += [offset, arr.size, _DTYPES[arr.dtype]]
+        parts.append(raw + b"\0" * (-len(raw) % 4))
+        offset += len(parts[-1])
+    head = np.array([0, FORMAT, len(blobs), len(text), *table], dtype="<u4")
+    head[0] = int.from_bytes(b"DNNL", "little")
+    return head.tobytes() + text + b"".join(parts)
+
+
+def unpack(payload):
+    """Decode `pack`'s bytes into the header dict with NumPy arrays (read-only copies)."""
+    buf = memoryview(bytes(payload))
+    if bytes(buf[:4]) != b"DNNL":
+        raise ValueError("not a DNN live payload")
+    fmt, n_blobs, n_text = np.frombuffer(buf, "<u4", 3, 4)
+    if fmt != FORMAT:
+        raise ValueError(f"payload format {fmt}, expected {FORMAT}")
+    table = np.frombuffer(buf, "<u4", 3 * n_blobs, 16).reshape(-1, 3)
+    start = 16 + 12 * n_blobs
+
+    def decode(value):
+        if isinstance(value, dict) and "$" in value:
+            offset, count, code = table[value["$"]]
+            arr = np.frombuffer(buf, _CODES[int(code)], int(count), int(offset))
+            return arr.reshape(value["shape"])
+        if isinstance(value, dict):
+            return {k: decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [decode(v) for v in value]
+        return value
+
+    return decode(json.loads(bytes(buf[start:start + n_text])))
+
+
+# ---- snapshot -> frame, meta, points ------------------------------------------------
+def quantize_signed(values):
+    """Values in [-1, 1] -> uint8 with 128 = 0 (see the module docstring); NaN -> 128."""
+    q = np.asarray(values, dtype=np.float32) * np.float32(127.0)
+    q += np.float32(128.0)
+    np.nan_to_num(q, copy=False, nan=128.0)
+    np.rint(q, out=q)
+    return np.clip(q, 1, 255, out=q).astype(np.uint8)
+
+
+def _maps(stack, thumb_res):
+    """(n, R, R) maps -> (uint8 (n, r, r) thumbnails of value/scale, float32 scale (n,)),
+    scale = max(1, max |thumbnail value|) per map."""
+    stack = np.asarray(stack, dtype=np.float32)
+    idx = np.rint(np.linspace(0, stack.shape[-1] - 1, thumb_res)).astype(int)
+    thumbs = stack[:, idx][:, :, idx]
+    scale = np.maximum(1.0, np.abs(thumbs).max(axis=(1, 2), initial=0.0))
+    return quantize_signed(thumbs / scale[:, None, None]), scale.astype(np.float32)
+
+
+def frame_from_snapshot(snap, thumb_res=20):
+    """Quantize an engine snapshot (ENGINE_API "Snapshot dict") into one frame."""
+    out = snap["output"]
+    if out.ndim == 3:
+        output = {"cls": out.argmax(axis=2).astype(np.uint8),
+                  "conf": np.rint(255.0 * out.max(axis=2)).astype(np.uint8)}
+    else:
+        output = quantize_signed(2.0 * out - 1.0 if snap["task"] == "binary" else out)
+    neurons, neuron_scale = zip(*[_maps(h, thumb_res) for h in snap["neurons"]]) or ((), ())
+    inputs, input_scale = _maps(snap["inputs"], thumb_res)
+    hist = snap["history"]
+    return {
+        "epoch": int(snap["epoch"]), "step": int(snap["step"]), "lr": float(snap["lr"]),
+        "loss": dict(snap["loss"]), "metric": dict(snap["metric"]),
+        "diverged": bool(snap["diverged"]), "message": snap["message"],
+        "W": list(snap["W"]), "b": list(snap["b"]), "dW": list(snap["dW"]),
+        "db": list(snap["db"]),
+        "gradNorm": [float(g) for g in snap["grad_norm"]],
+        "weightNorm": [float(w) for w in snap["weight_norm"]],
+        "output": output, "neurons": list(neurons), "neuronScale": list(neuron_scale),
+        "inputs": inputs, "inputScale": input_scale,
+        "best": {"epoch": int(hist["best_epoch"]), "testLoss": float(hist["best_test_loss"])},
+        "history": hist,
+    }
+
+
+def meta_from_snapshot(snap, thumb_res=20, colors=None):
+    """Static drawing info of a network and its data; `version` hashes the content."""
+    meta = {
+        "task": snap["task"], "nClasses": int(snap["n_classes"]),
+        "classes": [c.item() if hasattr(c, "item") else c for c in snap["classes"]],
+        "domain": [float(d) for d in snap["domain"]], "res": int(snap["res"]),
+        "thumbRes": int(thumb_res), "layerSizes": [int(n) for n in snap["layer_sizes"]],
+        "activations": list(snap["activations"]), "features": list(snap["features"]),
+        "featureTitles": [FEATURES[f].title for f in snap["features"]],
+        "lossName": snap["loss_name"], "outputActivation": snap["output_activation"],
+        "colors": colors or COLORS,
+    }
+    text = json.dumps(meta, sort_keys=True).encode()
+    return {"version": hashlib.blake2b(text, digest_size=6).hexdigest(), **meta}
+
+
+def points_payload(raw):
+    """`Trainer.points()` (train_X (n, 2), train_y, test_X, test_y) -> float32 arrays
+    trainX (n, 2), trainY, testX, testY and a content `version`."""
+    arrays = {"trainX": raw["train_X"], "trainY": raw["train_y"],
+              "testX": raw["test_X"], "testY": raw["test_y"]}
+    arrays = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}
+    digest = hashlib.blake2b(digest_size=6)
+    for arr in arrays.values():
+        digest.update(arr.tobytes())
+    return {"version": digest.hexdigest(), **arrays}
+
+
+def history_rows(hist, after=None, limit=MAX_HISTORY):
+    """Rows of a snapshot's history with epoch > `after` (None: all rows, thinned evenly
+    to at most `limit`, last row kept), as float32 columns; grad_norm is (T, L)."""
+    epochs = np.asarray(hist["epoch"])
+    if after is None:
+        keep = np.unique(np.rint(np.linspace(0, len(epochs) - 1, min(limit, len(epochs)))))
+        keep = keep.astype(int)
+    else:
+        keep = np.flatnonzero(epochs > after)
+    return {k: np.asarray(hist[k], dtype=np.float32)[keep] for k in HISTORY_COLUMNS}
+
+
+# ---- the component -------------------------------------------------------------------
+def _versioned(path):
+    """`path` relative to ASSETS with a content hash, so browsers never run stale files."""
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest()
+    return f"{path.relative_to(ASSETS).as_posix()}?v={digest}"
+
+
+def _declare_routes():
+    """The two v1 asset routes: our assets folder and plotly's package_data. They register
+    only during a script run, so `live_view` repeats this (a dict update when known)."""
+    return (components_v1.declare_component("dnn_live_assets", path=str(ASSETS)),
+            components_v1.declare_component("plotly_assets", path=str(PLOTLY_DATA)))
+
+
+def _asset_urls(own, plotly):
+    """Asset URLs relative to the app's base URL (the loader prepends it)."""
+    files = [ASSETS / "player.js", *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
+    base = f"component/{own.name}/"
+    return {"plotly": f"component/{plotly.name}/plotly.min.js?v={plotly_version}",
+            "css": base + _versioned(ASSETS / "live.css"),
+            "files": ",".join(base + _versioned(f) for f in files if f.exists())}
+
+
+LOADER = """export default function (c) {
+  const W = window, root = c.parentElement, host = root.querySelector(".dnn-live");
+  if (!W.__dnnLiveBoot) {
+    const s = document.querySelector('script[src*="/static/js/index."]');
+    const base = s ? s.src.replace(/static\\/js\\/index\\.[^/]*$/, "") : document.baseURI;
+    const d = host.dataset, link = document.createElement("link");
+    link.rel = "stylesheet"; link.href = base + d.css; document.head.appendChild(link);
+    const add = (src) => new Promise((ok, fail) => {
+      const e = document.createElement("script");
+      e.src = base + src; e.async = false; e.onload = ok;
+      e.onerror = () => fail(new Error("live view: cannot load " + src));
+      document.head.appendChild(e);
+    });
+    W.__dnnLiveBoot = Promise.all([d.plotly, ...d.files.split(",")].map(add));
+  }
+  W.__dnnLiveBoot.then(() => W.DNNLive.render(c), (e) => { host.textContent = e.message; });
+  return () => W.DNNLive && W.DNNLive.cleanup(root);
+}
+"""
+
+
+def _register():
+    """The v2 component; its host element carries the asset URLs for the loader."""
+    urls = _asset_urls(*_declare_routes())
+    html = ('<div class="dnn-live" data-plotly="{plotly}" data-css="{css}" '
+            'data-files="{files}"></div>').format(**urls)
+    return st.components.v2.component("dnn_live", html=html, css=".dnn-live{min-height:40px}",
+                                      js=LOADER, isolate_styles=False)
+
+
+_COMPONENT = _register()
+
+
+def requested_frames(key="live"):
+    """How many frames the browser asked for in the "more" trigger of this rerun (0: none)."""
+    value = (st.session_state.get(key) or {}).get("more")
+    return int(value) if isinstance(value, (int, float)) and value > 0 else 0
+
+
+def live_view(frames, *, meta, points=None, running=False, settings=None, key="live",
+              on_more=None, on_need_meta=None, height="content"):
+    """Mount the live view with `frames` (from `frame_from_snapshot`, oldest first).
+
+    `meta` (from `meta_from_snapshot`) and `points` (`Trainer.points()`) are sent only when
+    their version changes or the browser asks ("need_meta", e.g. after a remount); the cost
+    history goes as the rows after the last sent epoch, or whole on a change or reset.
+    `settings`: showTest, discretize, logScale. Returns the ComponentResult (more, need_meta).
+    """
+    sent = st.session_state.setdefault(f"_dnn_live:{key}", {"meta": None, "points": None,
+                                                               "epoch": None})
+    resend = bool((st.session_state.get(key) or {}).get("need_meta"))
+    pts = points_payload(points) if points is not None else None
+    new_meta = resend or sent["meta"] != meta["version"]
+    new_points = pts is not None and (resend or sent["points"] != pts["version"])
+    hist = frames[-1]["history"]
+    last = float(hist["epoch"][-1]) if len(hist["epoch"]) else None
+    after = sent["epoch"]
+    if new_meta or new_points or after is None or last is None or last < after:
+        after = None
+    payload = pack(frames, meta if new_meta else None, pts if new_points else None,
+                   meta_version=meta["version"], points_version=pts and pts["version"],
+                   history=history_rows(hist, after), history_after=after,
+                   running=running, settings=settings)
+    _declare_routes()
+    result = _COMPONENT(key=key, data=payload, height=height,
+                          on_more_change=on_more or _ignore,
+                          on_need_meta_change=on_need_meta or _ignore)
+    sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
+                epoch=last)
+    return result
+
+
+def _ignore():
+    """Triggers only exist for events that have a callback; the fragment rerun is the point."""
