@@ -52,7 +52,9 @@ class TrainConfig:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
         acts = self.activations
         if isinstance(acts, str):
-            acts = (acts,) * len(self.hidden)
+            acts = (acts,)
+        if len(set(acts)) == 1:  # one name for every layer, however many layers there are
+            acts = acts[:1] * len(self.hidden)
         object.__setattr__(self, "activations", tuple(acts))
         if len(self.activations) != len(self.hidden):
             raise ValueError(

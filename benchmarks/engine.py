@@ -1,0 +1,186 @@
+"""Time one full-batch training step (forward, loss, backward, update) in dnn_core, PyTorch
+CPU eager and scikit-learn, side by side in one process with one BLAS thread.
+
+    make bench            # or: python -m benchmarks.engine [--quick]
+
+Prints a table of microseconds per step and the ratios peer / dnn_core, then writes them
+with the machine and library versions to benchmarks/results.md. Times are the median of
+repeated blocks (after a warm-up), so a passing hiccup does not move them.
+"""
+import argparse
+import os
+import platform
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+import dnn_core as dc  # noqa: E402
+
+CASES = [
+    # name, layer sizes, points, loss
+    ("2-8-8-1, 500 points (BCE)", (2, 8, 8, 1), 500, "bce"),
+    ("2-8x6-1, 500 points (BCE)", (2, 8, 8, 8, 8, 8, 8, 1), 500, "bce"),
+    ("2-64-64-64-1, 10,000 points (BCE)", (2, 64, 64, 64, 1), 10_000, "bce"),
+    ("784-256-256-10, 256 points (CE)", (784, 256, 256, 10), 256, "ce"),
+]
+
+
+def median_us(fn, repeat, number):
+    """Median over `repeat` blocks of the mean time of `number` calls, in microseconds."""
+    for _ in range(max(3, number // 10)):
+        fn()
+    blocks = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        blocks.append((time.perf_counter() - t0) / number * 1e6)
+    return float(np.median(blocks))
+
+
+def problem(sizes, n, loss, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0]))
+    if loss == "ce":
+        y = rng.integers(0, sizes[-1], n)
+    else:
+        y = (X[:, 0] * X[:, 1] > 0).astype(np.float64)
+    return X, y
+
+
+def dnn_core_step(sizes, X, y, loss_name):
+    rng = np.random.default_rng(0)
+    model = dc.build_mlp(sizes[0], sizes[1:-1], "tanh", sizes[-1], init="xavier", rng=rng)
+    loss = dc.get_loss(loss_name)
+    opt = dc.make_optimizer("sgd", model.parameters(), 0.01)
+    target = y.astype(np.int64) if loss_name == "ce" else y.reshape(-1, 1)
+
+    def step():
+        out = model.forward(X)
+        loss.forward(out, target)
+        model.backward(loss.backward())
+        opt.step()
+    return step
+
+
+def torch_step(sizes, X, y, loss_name):
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(torch.nn.Linear(a, b, dtype=torch.float64))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.Tanh())
+    model = torch.nn.Sequential(*layers)
+    Xt = torch.from_numpy(X)
+    if loss_name == "ce":
+        yt, crit = torch.from_numpy(y.astype(np.int64)), torch.nn.CrossEntropyLoss()
+    else:
+        yt, crit = torch.from_numpy(y.reshape(-1, 1)), torch.nn.BCEWithLogitsLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad(set_to_none=False)
+        crit(model(Xt), yt).backward()
+        opt.step()
+    return step
+
+
+def sklearn_step(sizes, X, y, loss_name):
+    import warnings
+
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=sizes[1:-1], activation="tanh", solver="sgd",
+                        learning_rate_init=0.01, momentum=0.0, batch_size=len(X),
+                        alpha=0.0, random_state=0)
+    classes = np.unique(y.astype(np.int64))
+    yi = y.astype(np.int64)
+    clf.partial_fit(X, yi, classes=classes)
+
+    def step():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.partial_fit(X, yi)
+    return step
+
+
+def snapshot_us(repeat, number):
+    t = dc.Trainer(dc.TrainConfig())
+    t.run_epochs(1)
+    t.snapshot(100)
+    return median_us(lambda: t.snapshot(100), repeat, number)
+
+
+def versions():
+    out = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
+    for mod in ("torch", "sklearn"):
+        try:
+            out.append(f"{mod} {__import__(mod).__version__}")
+        except ImportError:
+            out.append(f"{mod} not installed")
+    return ", ".join(out)
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, one BLAS thread"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.md"))
+    args = ap.parse_args(argv)
+    repeat = 3 if args.quick else 7
+    rows = []
+    for name, sizes, n, loss in CASES:
+        X, y = problem(sizes, n, loss)
+        big = n * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > 5e6
+        number = (5 if big else 200) if args.quick else (20 if big else 1000)
+        times = {"dnn_core": median_us(dnn_core_step(sizes, X, y, loss), repeat, number)}
+        for peer, build in (("PyTorch", torch_step), ("scikit-learn", sklearn_step)):
+            try:
+                times[peer] = median_us(build(sizes, X, y, loss), repeat, number)
+            except ImportError:
+                times[peer] = float("nan")
+        rows.append((name, times))
+        print(f"{name:38s} " + "  ".join(f"{k} {v:9.1f} µs" for k, v in times.items()),
+              flush=True)
+    snap = snapshot_us(repeat, 50 if args.quick else 300)
+    lines = [
+        "# Engine benchmark: one full-batch training step",
+        "",
+        f"Machine: {machine()}. {versions()}. Command: `{' '.join(['python -m benchmarks.engine'] + (argv or sys.argv[1:]))}`.",
+        "Median of repeated blocks after a warm-up; tanh hidden layers, SGD, float64 everywhere.",
+        "",
+        "| case | dnn_core µs | PyTorch µs | scikit-learn µs | PyTorch / dnn_core | scikit-learn / dnn_core |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, t in rows:
+        lines.append(f"| {name} | {t['dnn_core']:.1f} | {t['PyTorch']:.1f} | "
+                     f"{t['scikit-learn']:.1f} | {t['PyTorch'] / t['dnn_core']:.2f}x | "
+                     f"{t['scikit-learn'] / t['dnn_core']:.2f}x |")
+    lines += ["", f"Grid snapshot of the default network (2-4-2-1, 100x100 points, output and "
+              f"every neuron): {snap:.0f} µs."]
+    table = "\n".join(lines) + "\n"
+    print()
+    print(table)
+    with open(args.out, "w") as f:
+        f.write(table)
+    return rows, snap
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Reading a trainer's true state: epoch evaluation and the grid snapshot for the UI.
+
+Evaluation runs the network as a pure function of its current parameters (dropout off),
+without touching the layers' training caches, so reading the state never changes a run.
+The grid is R x R points over the input plane; every point goes through the same input
+features and standardization as the training data, all in one batched forward pass (float32).
+"""
+import numpy as np
+
+from . import features as feats
+from . import metrics
+from . import regularization as regz
+from .data import input_domain
+from .layers import Dense, Dropout
+from .losses import get_loss, sigmoid, softmax
+
+
+class Evaluator:
+    """Evaluates the model of `trainer` on its data, on raw points and on a grid."""
+
+    def __init__(self, trainer):
+        self.t = trainer
+        self.loss = get_loss(trainer.loss_name)
+        self.domain = input_domain(trainer.dataset.X)
+        self._grids = {}
+
+    # ---- forward as a pure function --------------------------------------------------
+    def forward(self, X, dtype=np.float64, hidden=None):
+        """Network output for model inputs X (n, F); appends each hidden layer's
+        activations (n, n_l) to `hidden` when a list is given."""
+        A = X.astype(dtype, copy=False)
+        layers = self.t.model.layers
+        last_dense = max(i for i, layer in enumerate(layers) if isinstance(layer, Dense))
+        for i, layer in enumerate(layers):
+            if isinstance(layer, Dense):
+                A = A @ layer.W.T.astype(dtype, copy=False) + layer.b.astype(dtype, copy=False)
+            elif isinstance(layer, Dropout):
+                continue
+            else:
+                A = type(layer).fn(A)
+                if hidden is not None and i < last_dense:
+                    hidden.append(A)
+        return A
+
+    def _proba(self, out):
+        """Output activation: P(class 1) (n,), class probabilities (n, K) or values (n,)."""
+        t = self.t
+        if t.loss_name == "ce":
+            return softmax(out)
+        if t.loss_name == "bce":
+            return sigmoid(out[:, 0])
+        if t.task == "binary":  # MSE on a tanh output, targets ±1
+            return (out[:, 0] + 1.0) / 2.0
+        scale = t.target_scaler
+        return out[:, 0] * scale.std + scale.mean
+
+    def predict_proba(self, X_raw):
+        """Probabilities (binary: P(class 1), multiclass: (n, K)) or predictions for raw
+        input-plane points X_raw (n, 2)."""
+        t = self.t
+        X = t.scaler.transform(feats.transform(np.asarray(X_raw, dtype=np.float64),
+                                               t.config.features))
+        return self._proba(self.forward(X))
+
+    # ---- one history row per epoch -------------------------------------------------
+    def _data_loss_and_metric(self, X, T, y):
+        out = self.forward(X)
+        loss = float(self.loss.forward(out, T))
+        p = self._proba(out)
+        if self.t.task == "regression":
+            return loss, metrics.r2_score(y, p)
+        pred = p.argmax(axis=1) if p.ndim == 2 else (p >= 0.5).astype(np.int64)
+        return loss, metrics.accuracy(y, pred)
+
+    def epoch_row(self):
+        t, cfg = self.t, self.t.config
+        raw = t.raw
+        tr_loss, tr_metric = self._data_loss_and_metric(t.X_train, t.T_train, raw["train_y"])
+        if len(t.X_test):
+            te_loss, te_metric = self._data_loss_and_metric(t.X_test, t.T_test, raw["test_y"])
+        else:
+            te_loss, te_metric = tr_loss, tr_metric
+        penalty = regz.penalty(t.params, cfg.reg, cfg.reg_rate) if cfg.reg != "none" else 0.0
+        dense = t.model.dense_layers()
+        return {
+            "epoch": t.epoch,
+            "train_loss": tr_loss + penalty,
+            "test_loss": te_loss,
+            "train_penalty": penalty,
+            "train_metric": tr_metric,
+            "test_metric": te_metric,
+            "lr": float(t.schedule(t.epoch)),
+            "grad_norm": [float(np.linalg.norm(d.dW)) for d in dense],
+            "weight_norm": [float(np.linalg.norm(d.W)) for d in dense],
+        }
+
+    # ---- the grid snapshot ---------------------------------------------------------------
+    def grid_inputs(self, res):
+        """Model inputs (res*res, F) float32 for the grid, built once per resolution."""
+        if res not in self._grids:
+            x0, x1, y0, y1 = self.domain
+            xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+            gx, gy = np.meshgrid(xs, ys)  # row i = y from y0 (bottom) to y1
+            raw = np.column_stack([gx.ravel(), gy.ravel()])
+            F = self.t.scaler.transform(feats.transform(raw, self.t.config.features))
+            self._grids[res] = F.astype(np.float32)
+        return self._grids[res]
+
+    def snapshot(self, res=100):
+        t = self.t
+        if not 2 <= res <= 200:
+            raise ValueError(f"res must be between 2 and 200, got {res}")
+        G = self.grid_inputs(res)
+        hidden = []
+        out = self.forward(G, np.float32, hidden)
+        proba = self._proba(out).astype(np.float32)
+        grid = (res, res)
+        output = proba.reshape(res, res, -1) if proba.ndim == 2 else proba.reshape(grid)
+        dense = t.model.dense_layers()
+        row = t.history.last
+        return {
+            "epoch": t.epoch, "step": t.steps, "task": t.task,
+            "n_classes": t.dataset.n_classes, "classes": list(t.dataset.classes),
+            "domain": self.domain, "res": res,
+            "output": output,
+            "inputs": G.T.reshape(-1, res, res),
+            "neurons": [h.T.reshape(-1, res, res) for h in hidden],
+            "layer_sizes": [len(t.config.features)] + [d.W.shape[0] for d in dense],
+            "activations": list(t.config.activations),
+            "features": list(t.config.features),
+            "loss_name": t.loss_name, "output_activation": t.output_activation,
+            "W": [d.W.copy() for d in dense], "b": [d.b.copy() for d in dense],
+            "dW": [d.dW.copy() for d in dense], "db": [d.db.copy() for d in dense],
+            "grad_norm": list(row["grad_norm"]), "weight_norm": list(row["weight_norm"]),
+            "loss": {"train": row["train_loss"], "test": row["test_loss"],
+                     "train_data": row["train_loss"] - row["train_penalty"],
+                     "train_penalty": row["train_penalty"], "test_data": row["test_loss"]},
+            "metric": {"name": "r2" if t.task == "regression" else "accuracy",
+                       "train": row["train_metric"], "test": row["test_metric"]},
+            "lr": float(t.optimizer.lr if t.steps else t.schedule(t.epoch)),
+            "diverged": t.diverged, "message": t.message,
+            "history": t.history.arrays(),
+        }
