@@ -4,7 +4,8 @@ The static page tests/browser/harness/index.html loads plotly.min.js from the in
 package, the two views from the repo's assets folder and harness.js (a minimal ctx and
 deterministic synthetic frames). Playwright serves those three folders itself (`route`), under
 http://127.0.0.1:<port>/ with nothing listening there: no request can leave 127.0.0.1, and the
-tests also assert none was attempted. Debian's Chromium, never `playwright install`.
+tests also assert none was attempted. `browser` (tests/browser/conftest.py) is Debian's Chromium,
+never `playwright install`.
 """
 import pathlib
 import re
@@ -12,7 +13,6 @@ from urllib.parse import urlsplit
 
 import plotly
 import pytest
-from playwright.sync_api import sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -23,8 +23,6 @@ ROOTS = {
     "assets": REPO / "assets",
     "harness": pathlib.Path(__file__).resolve().parent / "harness",
 }
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def serve(route):
@@ -38,14 +36,6 @@ def serve(route):
     if not path.is_file() or not path.is_relative_to(root.resolve()):
         return route.fulfill(status=404)
     return route.fulfill(path=path)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +213,28 @@ def test_views_mount_update_full_destroy(page, shape):
     assert len(drawn_images(page, "weights")[1]) == n_mats
     page.evaluate("H.setup('2-4-2-1')")
     assert page.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 2, "old plots destroyed"
+    assert not page.problems
+
+
+def test_resize_redraws_the_last_frame_at_the_new_width(page):
+    sizes = page.evaluate("""() => {
+        H.setup('2-32x8-1');
+        const f = H.frame(12, 0.4);
+        H.update('network', f);
+        H.full('weights', f);
+        const size = (v) => [H.plot(v).layout.width, H.plot(v).data.length];
+        const before = [size('network'), size('weights')];
+        H.resize('network', 400);
+        H.resize('weights', 400);
+        const links = document.querySelector('#network canvas.dnnlive-links');
+        return [before, [size('network'), size('weights')], links.style.width];
+    }""")
+    (net_before, w_before), (net_after, w_after), links_width = sizes
+    assert net_before == [720, 0] and net_after == [400, 0] and links_width == "400px"
+    assert w_before == [720, 18] and w_after == [400, 18], "paused: hover heatmaps redrawn"
+    assert len(drawn_images(page, "network")[1]) == 10
+    heads = page.evaluate("H.plot('network').layout.annotations.map(a => a.text)")
+    assert "32" in heads and "layer 1: 32" not in heads, "narrow columns get short heads"
     assert not page.problems
 
 

@@ -29,7 +29,7 @@
 
   const LEVELS = 8;
   const W_SATURATION = 2.5;
-  const MARGIN = { left: 64, right: 12, top: 22, bottom: 22 };
+  const MARGIN = { left: 64, right: 24, top: 22, bottom: 22 };
   const MAX_HEIGHT = 720, MIN_NODE = 10, MAX_NODE = 44;
   const MIN_COL_GAP = 1.3, MAX_COL_GAP = 6;
   const DEFAULT_COLORS = { neg: "#f59322", mid: "#e8eaeb", pos: "#0877bd" };
@@ -76,6 +76,7 @@
       return { n, x, top, ys: Array.from({ length: n }, (_, k) => top - k * pitch - 0.5) };
     });
     return { sizes, r, gapPx, biasPx, stripPx, strip, pitch, nodePx, cols, widthPx, heightPx,
+      pitchPx: (1 + strip + colGap) * nodePx,
       width: widthPx / nodePx, height: heightPx / nodePx };
   }
 
@@ -145,13 +146,14 @@
     return c2d;
   }
 
+  /** Column heads, activation names below, feature titles left; terse when columns are narrow. */
   function columnLabels(meta, g) {
-    const last = g.cols.length - 1, font = { size: 11, color: "#555" };
+    const last = g.cols.length - 1, narrow = g.pitchPx < 64, font = { size: narrow ? 9 : 11, color: "#555" };
     const label = (x, y, text, xanchor, yanchor) => ({ x, y, text, xref: "x", yref: "y", xanchor, yanchor,
       showarrow: false, font });
     const out = [];
     g.cols.forEach((col, c) => {
-      const head = c === 0 ? "inputs" : c === last ? "output" : `layer ${c}: ${col.n}`;
+      const head = c === 0 ? "inputs" : c === last ? "output" : narrow ? `${col.n}` : `layer ${c}: ${col.n}`;
       out.push(label(col.x + 0.5, g.height - 2 / g.nodePx, head, "center", "top"));
       const act = c === 0 ? "" : c === last ? meta.outputActivation : meta.activations[c - 1];
       if (act) out.push(label(col.x + 0.5, 2 / g.nodePx, String(act).replace(/_/g, " "), "center", "bottom"));
@@ -269,35 +271,47 @@
     div.className = "dnnlive-pixelated";
     box.append(links, div);
     container.appendChild(box);
-    let st = build(div, links, ctx);
+    let st = build(div, links, ctx), last = null;
     draw(st, neutralFrame(ctx.meta), ctx.Plotly, div);
-    const current = (c) => {
-      if (c.meta === st.meta || c.meta.version === st.meta.version) return st;
+    const rebuild = (c) => {
       c.Plotly.purge(div);
-      return (st = build(div, links, c));
+      st = build(div, links, c);
     };
-    return {
+    const adoptMeta = (c) => c.meta === st.meta || c.meta.version === st.meta.version || rebuild(c);
+    const view = {
       update(frame, c) {
-        current(c);
+        adoptMeta(c);
         if (st.hover) {
           c.Plotly.deleteTraces(div, [0, 1]);
           st.hover = false;
         }
         draw(st, frame, c.Plotly, div);
+        last = frame;
       },
       full(frame, c) {
-        current(c);
+        adoptMeta(c);
         draw(st, frame, c.Plotly, div);
         const traces = hoverTraces(st, frame);
         if (st.hover) c.Plotly.restyle(div, { text: traces.map((t) => t.text) }, [0, 1]);
         else c.Plotly.addTraces(div, traces);
         st.hover = true;
+        last = frame;
+      },
+      /** Optional (player.js calls it on resize): redraw at the new width. */
+      resize(c) {
+        if ((div.clientWidth || 640) === st.g.widthPx) return;
+        const hover = st.hover;
+        rebuild(c);
+        if (!last) draw(st, neutralFrame(c.meta), c.Plotly, div);
+        else if (hover) view.full(last, c);
+        else view.update(last, c);
       },
       destroy() {
         ctx.Plotly.purge(div);
         box.remove();
       },
     };
+    return view;
   }
 
   live.views.network = { mount };

@@ -106,10 +106,9 @@
   /** One label above each matrix: "<b>W[l]</b> out×in ±scale" and the layer's norm below. */
   function titleLabels(labels, g) {
     const caption = document.createElement("div");
-    caption.textContent = "rows: the layer's neurons · columns: its inputs · orange < 0 < blue, " +
-      "each matrix on its own scale ±max|value|";
+    caption.textContent = "rows = neurons, columns = inputs; orange < 0 < blue, scaled to ±max of each matrix";
     Object.assign(caption.style, { position: "absolute", left: `${MARGIN}px`, top: `${MARGIN - 2}px`,
-      font: "11px/14px sans-serif", color: "#777", whiteSpace: "nowrap" });
+      font: "10px/14px sans-serif", color: "#777", whiteSpace: "nowrap" });
     labels.replaceChildren(caption);
     return g.mats.map((m) => {
       const el = document.createElement("div"), scale = document.createElement("span");
@@ -182,35 +181,42 @@
     Object.assign(labels.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
     box.append(div, labels);
     container.appendChild(box);
-    let st = build(div, labels, ctx);
-    const current = (c) => {
-      if (c.meta !== st.meta && c.meta.version !== st.meta.version) {
-        c.Plotly.purge(div);
-        st = build(div, labels, c);
-      }
+    let st = build(div, labels, ctx), last = null;
+    const rebuild = (c) => {
+      c.Plotly.purge(div);
+      st = build(div, labels, c);
     };
-    const dropHover = (Plotly) => {
-      if (st.hover) Plotly.deleteTraces(div, st.g.mats.map((_, k) => k));
+    const prepare = (c) => {
+      if (c.meta !== st.meta && c.meta.version !== st.meta.version) rebuild(c);
+      if (st.hover) c.Plotly.deleteTraces(div, st.g.mats.map((_, k) => k));
       st.hover = false;
     };
-    return {
+    const view = {
       update(frame, c) {
-        current(c);
-        dropHover(c.Plotly);
+        prepare(c);
         draw(st, frame, c.Plotly, div);
+        last = frame;
       },
       full(frame, c) {
-        current(c);
-        dropHover(c.Plotly);
+        prepare(c);
         draw(st, frame, c.Plotly, div);
         c.Plotly.addTraces(div, heatmaps(st, frame));
         st.hover = true;
+        last = frame;
+      },
+      /** Optional (player.js calls it on resize): re-pack and redraw at the new width. */
+      resize(c) {
+        if ((div.clientWidth || 640) === st.g.widthPx) return;
+        const hover = st.hover;
+        rebuild(c);
+        if (last) (hover ? view.full : view.update)(last, c);
       },
       destroy() {
         ctx.Plotly.purge(div);
         box.remove();
       },
     };
+    return view;
   }
 
   live.views.weights = { mount };

@@ -135,14 +135,22 @@
     setup(name) {
       Object.values(state.views).forEach((v) => v.destroy());
       state.ctx = { Plotly: window.Plotly, meta: makeMeta(name), points: {}, colormap: rgbOf, toDataURL, settings: {} };
-      for (const view of ["network", "weights"])
-        state.views[view] = window.DNNLive.views[view].mount(document.getElementById(view), state.ctx);
+      for (const view of ["network", "weights"]) {
+        const container = document.getElementById(view);
+        container.style.width = "";   // back to the page's 720 px after a resize test
+        state.views[view] = window.DNNLive.views[view].mount(container, state.ctx);
+      }
       return state.ctx.meta;
     },
     frame: (seed, t) => makeFrame(state.ctx.meta, seed, t),
     update: (view, frame) => state.views[view].update(frame, state.ctx),
     full: (view, frame) => state.views[view].full(frame, state.ctx),
     plot: (view) => document.querySelector(`#${view} .js-plotly-plot`),
+    /** Set a view's container width and call its optional `resize`, as player.js does. */
+    resize(view, widthPx) {
+      document.getElementById(view).style.width = `${widthPx}px`;
+      state.views[view].resize(state.ctx);
+    },
     /**
      * Mean ms spent in `update` over n animation frames (one update per frame, as the player
      * does, so each call also pays for the previous frame's paint invalidation), cycling through
