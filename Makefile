@@ -33,7 +33,7 @@ browser:
 
 run: $(BIN)/.runtime
 	@echo "DNN Playground: open http://localhost:$(PORT)"
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --server.fileWatcherType none
 
 test: $(BIN)/.dev browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider tests

@@ -1,0 +1,21 @@
+"""DNN Playground: the router and the frame around every page."""
+import streamlit as st
+
+from ui import runtime, state
+
+runtime.limit_blas_threads()
+st.set_page_config(page_title="DNN Playground", page_icon="assets/icon.png",
+                   layout="wide", initial_sidebar_state="expanded")
+
+notes = state.init_session(st.session_state, st.query_params)
+if notes:
+    st.session_state["url_notes"] = notes
+
+page = st.navigation([
+    st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:",
+            default=True),
+    st.Page("pages/under_the_hood.py", title="Under the hood", icon=":material/functions:"),
+    st.Page("pages/your_data.py", title="Your data", icon=":material/upload_file:"),
+])
+runtime.guarded(page.title)(page.run)()
+state.sync_url(st.session_state, st.query_params)

@@ -1,0 +1,38 @@
+"""Playground: design a network, press Play, and watch every part of it learn live."""
+import streamlit as st
+
+from ui import controls, playground, session
+
+with st.sidebar:
+    st.subheader("Data")
+    controls.data_controls()
+    st.subheader("Training")
+    controls.training_controls()
+    st.subheader("View")
+    controls.view_toggles()
+
+st.markdown("### DNN Playground")
+st.caption("Build a neural network, press Play, and watch every part of it learn: the output "
+           "over the input plane, each neuron, each weight and its gradient.")
+for note in st.session_state.pop("url_notes", []):
+    st.warning(note, icon=":material/link_off:")
+
+before = session.get_trainer().config
+session.sync_trainer()
+trainer = session.get_trainer()
+notice = controls.change_notice(before, trainer.config)
+if notice:
+    st.toast(notice, icon=":material/info:")
+
+inputs, network, output = st.columns([1.5, 2.6, 1.5], gap="medium")
+with inputs:
+    st.markdown("**Inputs**")
+    controls.feature_controls()
+with network:
+    st.markdown("**Hidden layers**")
+    controls.network_controls()
+with output:
+    st.markdown("**Output and loss**")
+    controls.output_controls(trainer.task)
+
+playground.live_panel()

@@ -1,0 +1,139 @@
+"""The Playground's run: Play/Pause, Step, Reset, stop conditions, and the live fragment.
+
+The fragment is the only part that reruns while training: the browser's live view asks
+for more frames ("more" trigger), the fragment trains `speed` epochs per frame for a
+few frames, and sends their snapshots in one payload. Buttons live inside the fragment
+so that pressing them reruns only the fragment, and their labels follow the run's state.
+"""
+import time
+
+import streamlit as st
+
+from ui import controls, live, session, state
+from ui.runtime import guarded
+
+RUNNING = "pg_running"
+STOPPED = "pg_stopped_because"
+FRAMES_PER_BATCH = 4        # frames trained and sent per fragment run
+MAX_FRAME_SECONDS = 0.03    # training time per frame at speed "max"
+MAX_BATCH_SECONDS = 0.25    # a fragment run trains at most this long, whatever the speed
+GRID = 100
+
+
+def running():
+    return bool(st.session_state.get(RUNNING))
+
+
+def _set_running(on, reason=None):
+    st.session_state[RUNNING] = on
+    st.session_state[STOPPED] = reason
+
+
+def toggle_play():
+    trainer = session.get_trainer()
+    if trainer.diverged:
+        _set_running(False, trainer.message)
+        return
+    _set_running(not running())
+
+
+def step_epoch():
+    _set_running(False)
+    session.get_trainer().run_epochs(1)
+
+
+def step_batch():
+    _set_running(False)
+    session.get_trainer().step()
+
+
+def reset():
+    _set_running(False)
+    session.get_trainer().reset()
+
+
+def stop_reason(trainer, values):
+    """Why the run must pause now (a sentence), or None to go on."""
+    if trainer.diverged:
+        return trainer.message
+    limit = values["stop_epochs"]
+    if limit and trainer.epoch >= limit:
+        return f"Stopped after {trainer.epoch} epochs, as set in “Stop after”."
+    goal = values["goal"]
+    test_loss = trainer.history.last["test_loss"]
+    if goal and test_loss <= goal:
+        return (f"Goal reached at epoch {trainer.epoch}: test loss {test_loss:.4f} ≤ "
+                f"{goal:g}.")
+    return None
+
+
+def train_frames(trainer, values, wanted):
+    """Train up to `wanted` frames at the chosen speed; snapshots of each frame's end."""
+    speed = values["speed"]
+    snaps = []
+    started = time.perf_counter()
+    while len(snaps) < wanted:
+        if speed == "max":
+            frame_end = time.perf_counter() + MAX_FRAME_SECONDS
+            while time.perf_counter() < frame_end and not trainer.diverged:
+                trainer.run_epochs(1)
+        else:
+            trainer.run_epochs(int(speed))
+        snaps.append(trainer.snapshot(GRID))
+        reason = stop_reason(trainer, values)
+        if reason:
+            _set_running(False, reason)
+            break
+        if time.perf_counter() - started > MAX_BATCH_SECONDS:
+            break
+    return snaps
+
+
+def buttons():
+    """Play/Pause, Step (one epoch), Step one batch, Reset; each hideable by a link."""
+    cols = st.columns([1.3, 1, 1.3, 1, 3.4], vertical_alignment="center")
+    on = running()
+    if not controls.hidden("play"):
+        cols[0].button("Pause" if on else "Play", key="pg_play", on_click=toggle_play,
+                       type="primary", icon=":material/pause:" if on else ":material/play_arrow:",
+                       use_container_width=True)
+    if not controls.hidden("step"):
+        cols[1].button("Step", key="pg_step", on_click=step_epoch, help="Train one epoch",
+                       icon=":material/skip_next:", use_container_width=True)
+        cols[2].button("Step one batch", key="pg_step_batch", on_click=step_batch,
+                       help="One mini-batch update", use_container_width=True)
+    if not controls.hidden("reset"):
+        cols[3].button("Reset", key="pg_reset", on_click=reset, icon=":material/replay:",
+                       help="Same seed: the same data and initial weights",
+                       use_container_width=True)
+    return cols[4]
+
+
+@st.fragment
+@guarded("the live view")
+def live_panel():
+    """Buttons, status and the live view; reruns alone while training."""
+    trainer = session.get_trainer()
+    values = state.current_values(st.session_state)
+    top = st.container()
+    if running():
+        reason = stop_reason(trainer, values)
+        if reason:
+            _set_running(False, reason)
+    if running():
+        wanted = live.requested_frames("live") or FRAMES_PER_BATCH
+        snaps = train_frames(trainer, values, min(wanted, 3 * FRAMES_PER_BATCH))
+    else:
+        snaps = [trainer.snapshot(GRID)]
+    with top:
+        status = buttons()
+        reason = st.session_state.get(STOPPED)
+        if trainer.diverged:
+            status.error(trainer.message, icon=":material/warning:")
+        elif reason and not running():
+            status.info(reason, icon=":material/flag:")
+    live.live_view([live.frame_from_snapshot(s) for s in snaps],
+                   meta=live.meta_from_snapshot(snaps[-1]),
+                   points=trainer.points(), running=running(),
+                   settings={"showTest": values["show_test"], "discretize": values["discretize"],
+                             "logScale": values["log_scale"]})
