@@ -74,8 +74,8 @@ def link_control():
     data = session.custom_data()
     if data is not None:
         st.warning(f"This run uses {'drawn' if data.source == 'drawn' else 'uploaded'} data, "
-                   "which a link cannot carry: the link says so, and whoever opens it must "
-                   "load this file on the Your data page.")
+                   "which a link cannot carry: send this file with the link; whoever opens "
+                   "the link loads it on the Your data page.")
         st.download_button("Download the data file", export.data_csv(data),
                            file_name=export.DATA_FILE, mime="text/csv", key="share_data_file")
 
