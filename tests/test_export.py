@@ -87,7 +87,8 @@ def test_script_with_your_data_reads_the_data_file(tmp_path):
 def test_data_csv_reads_back_as_the_same_dataset():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(50, 2)) * 1e3
-    rows = "".join(f"{a!r},{b!r},{t!r}\n" for (a, b), t in zip(X.tolist(), rng.normal(size=50).tolist()))
+    targets = rng.normal(size=50).tolist()
+    rows = "".join(f"{a!r},{b!r},{t!r}\n" for (a, b), t in zip(X.tolist(), targets))
     dataset, _ = upload.read_csv(rows.encode())
     again, _ = upload.read_csv(export.data_csv(dataset))
     np.testing.assert_array_equal(again.X, dataset.X)

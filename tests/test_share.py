@@ -22,7 +22,8 @@ def test_challenge_text_round_trips_in_a_fixed_order():
     assert parsed == (("test_loss", 0.1), ("neurons", 6))
     assert challenge.format_challenge(parsed) == "test_loss:0.1,neurons:6"
     assert challenge.parse("") == ()
-    assert challenge.describe(parsed) == "Reach a test loss below 0.1 with at most 6 hidden neurons."
+    assert challenge.describe(parsed) == \
+        "Reach a test loss below 0.1 with at most 6 hidden neurons."
     assert challenge.describe(challenge.parse("test_acc:95,layers:1,epochs:200")) == \
         "Reach a test accuracy of at least 95% with at most 1 hidden layer within 200 epochs."
 

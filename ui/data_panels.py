@@ -132,8 +132,8 @@ def draw_panel():
     if reason:
         st.info(reason + " The previous data trains until then.")
     left, right, third, fourth = st.columns(4, vertical_alignment="bottom")
-    left.number_input("x₁", -6.0, 6.0, 0.0, 0.5, key="draw_x")
-    right.number_input("x₂", -6.0, 6.0, 0.0, 0.5, key="draw_y")
+    left.number_input("x₁", value=0.0, step=0.5, key="draw_x")
+    right.number_input("x₂", value=0.0, step=0.5, key="draw_y")
     third.button("Add point", key="draw_add", on_click=_add_typed_point)
     fourth.button("Remove nearest", key="draw_remove", on_click=_add_typed_point,
                   args=(True,))
