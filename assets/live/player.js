@@ -13,7 +13,9 @@
   const NS = (window.DNNLive = window.DNNLive || {});
   NS.views = NS.views || {};
   const FPS_CAP = 60;
-  const MIN_GAP_MS = 1000 / FPS_CAP - 3;      // rAF jitter allowance
+  const FRAME_MS = 1000 / FPS_CAP;
+  const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
+  const MAX_ASK = 16;
   const ASK_AGAIN_MS = 3000;
   const CURVE_MAX = 2000;
   const LAYOUT = [                             // [view, title]; missing views are skipped
@@ -24,10 +26,10 @@
 
   const STATS = (window.__dnnLive = {
     framesDrawn: 0, fullDraws: 0, lastEpoch: -1, payloads: 0, requests: 0, mounts: 0,
-    drawMs: [], gaps: [], viewMs: {}, errors: [],
+    drawMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [],
     reset() {
       this.framesDrawn = this.fullDraws = this.payloads = this.requests = 0;
-      this.drawMs = []; this.gaps = []; this.viewMs = {};
+      this.drawMs = []; this.gaps = []; this.viewMs = {}; this.arrivals = [];
     },
   });
   function record(list, value) {
@@ -136,7 +138,9 @@
       this.queue = []; this.pending = []; this.views = {};
       this.meta = null; this.points = null; this.settings = {}; this.settingsKey = "";
       this.running = false; this.frame = null; this.histLast = null;
-      this.asked = 0; this.rtt = 80; this.lastDraw = 0; this.raf = 0;
+      this.asked = 0; this.rtt = 80; this.lastDraw = 0; this.nextDraw = 0; this.raf = 0;
+      this.askWait = ASK_AGAIN_MS;
+      this.low = 4; this.playMs = FRAME_MS;
       this.curve = new Curve();
       this.tick = this.tick.bind(this);
       this.build(root.querySelector(".dnn-live") || root);
@@ -183,6 +187,7 @@
       this.component = component;
       const now = performance.now();
       if (this.asked) { this.rtt = 0.7 * this.rtt + 0.3 * (now - this.asked); this.asked = 0; }
+      this.askWait = ASK_AGAIN_MS;
       if (msg.meta) this.adoptMeta(msg.meta);
       if (msg.points) { this.points = msg.points; this.ctx.points = msg.points; this.remountViews = true; }
       const metaOk = this.meta && this.meta.version === msg.metaVersion;
@@ -199,6 +204,7 @@
       this.settings = msg.settings || {}; this.settingsKey = key; this.ctx.settings = this.settings;
       this.running = msg.running; this.ctx.running = msg.running;
       const frames = msg.frames || [];
+      record(STATS.arrivals, [Math.round(now), frames.length, this.queue.length, Math.round(this.rtt)]);
       if (!msg.running) {
         this.queue = [];
         const last = frames[frames.length - 1] || (settingsChanged && this.frame);
@@ -242,20 +248,28 @@
     }
 
     // -- pacing
+    /** Ask for more when the queue holds less than one round trip of playback. */
     maybeAsk(now) {
       if (!this.running || document.hidden || !this.component) return;
-      if (this.asked && now - this.asked < ASK_AGAIN_MS) return;
-      const frameMs = 1000 / FPS_CAP;
-      const low = Math.ceil(this.rtt / frameMs) + 2;
-      if (this.queue.length > low) return;
+      this.low = Math.ceil(this.rtt / this.playMs) + 2;
+      if (this.queue.length > this.low) return;
+      if (this.asked) {                        // unanswered: ask again, waiting longer each time
+        if (now - this.asked < this.askWait) return;
+        this.askWait = Math.min(8 * ASK_AGAIN_MS, 2 * this.askWait);
+      }
       this.asked = now; STATS.requests++;
-      this.component.setTriggerValue("more", Math.min(12, Math.max(4, low + 2)));
+      this.component.setTriggerValue("more", Math.min(MAX_ASK, Math.max(4, this.low + 2)));
     }
+    /** Jitter buffer: full speed while the queue holds a round trip of frames, slower (down
+     *  to FPS_CAP / MAX_STRETCH) as it drains, so a slow server gives even gaps, not stalls. */
     tick(now) {
       this.raf = 0;
       if (!this.alive) return;
-      if (this.queue.length && now - this.lastDraw >= MIN_GAP_MS) {
+      const q = this.queue.length;
+      if (q && now >= this.nextDraw - 4) {
         this.draw(this.queue.shift(), false, now);
+        const stretch = q >= this.low ? 1 : 1 + (MAX_STRETCH - 1) * (this.low - q) / this.low;
+        this.nextDraw = Math.max(this.nextDraw, now - FRAME_MS) + FRAME_MS * stretch;
       }
       this.maybeAsk(now);
       if (this.running || this.queue.length) this.raf = requestAnimationFrame(this.tick);
@@ -288,7 +302,10 @@
       else {
         STATS.framesDrawn++;
         record(STATS.drawMs, performance.now() - t0);
-        if (this.lastDraw) record(STATS.gaps, now - this.lastDraw);
+        if (this.lastDraw) {
+          record(STATS.gaps, now - this.lastDraw);
+          this.playMs = 0.9 * this.playMs + 0.1 * Math.min(now - this.lastDraw, 100);
+        }
         this.lastDraw = now;
       }
       STATS.lastEpoch = frame.epoch;

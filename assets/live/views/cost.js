@@ -67,9 +67,10 @@
       }
       return layout;
     }
-    /** Fast mode has no data traces; an empty one on y2 makes Plotly draw that axis. */
+    /** Fast mode has no data traces; Plotly draws only axes that some trace uses. */
     axisTraces() {
-      return this.y2 ? [{ type: "scatter", x: [], y: [], yaxis: "y2", hoverinfo: "skip" }] : [];
+      const empty = (yaxis) => ({ type: "scatter", x: [], y: [], yaxis, hoverinfo: "skip" });
+      return this.y2 ? [empty("y"), empty("y2")] : [empty("y")];
     }
     place() {
       const dpr = window.devicePixelRatio || 1, s = this.canvas.style;
