@@ -1,0 +1,81 @@
+"""The real app's Playground in Debian's Chromium: Play animates the output map, Pause
+stops it, a diverging run says why, and nothing but the app's own server is contacted."""
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EPOCH = '[data-testid="live-epoch"]'
+OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'
+
+
+@pytest.fixture(scope="module")
+def open_app(browser, streamlit_app):
+    """open_app(query="") -> a page of app.py after its first full draw. Console errors,
+    page errors and requests to any other host are collected and must stay empty."""
+    base = streamlit_app("app.py")
+    contexts = []
+
+    def open_page(query=""):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.on("request", lambda r: r.url.startswith((base + "/", "data:", "blob:"))
+                or page.problems.append(f"request left the app's host: {r.url}"))
+        page.goto(f"{base}/{query}")
+        page.wait_for_selector(APP_READY)
+        page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def epoch(page):
+    return int(page.inner_text(EPOCH).replace(",", ""))
+
+
+def output_image(page):
+    return page.eval_on_selector(OUTPUT_CANVAS, "c => c.toDataURL()")
+
+
+def test_play_changes_the_output_map_and_pause_stops_it(open_app):
+    page = open_app()
+    start, image = epoch(page), output_image(page)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') >= {start + 15}")
+    assert output_image(page) != image
+    assert page.get_by_role("button", name="Pause").is_visible()
+
+    drawn = page.evaluate("window.__dnnLive.fullDraws")
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_function(f"window.__dnnLive.fullDraws > {drawn}")
+    page.wait_for_selector(APP_READY)
+    paused, image = epoch(page), output_image(page)
+    page.evaluate("() => new Promise(r => setTimeout(r, 500))")
+    assert (epoch(page), output_image(page)) == (paused, image)
+    assert page.get_by_role("button", name="Play").is_visible()
+    assert page.problems == []
+
+
+def test_step_moves_exactly_one_epoch(open_app):
+    page = open_app()
+    before = epoch(page)
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function(
+        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') === {before + 1}")
+    assert page.problems == []
+
+
+def test_a_diverging_run_stops_and_names_the_cause(open_app):
+    page = open_app("?dataset=spiral&lr=10&speed=10")
+    page.get_by_role("button", name="Play").click()
+    alert = page.get_by_text("The learning rate (10) is probably too high")
+    alert.first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Play").wait_for()
+    assert page.problems == []
