@@ -13,7 +13,7 @@ runs low, which reruns only the caller's fragment. Usage, inside the page:
         trainer, running = st.session_state.trainer, st.session_state.running
         n = requested_frames("live")               # frames the browser asked for, or 0
         snaps, deadline = [], time.perf_counter() + 0.25    # answer within ~0.25 s
-        for _ in range(min(n, 16) if running else 0):
+        for _ in range(min(n, 32) if running else 0):
             trainer.run_epochs(epochs_per_frame)
             snaps.append(trainer.snapshot(res=100))
             if trainer.diverged or time.perf_counter() > deadline:
@@ -64,11 +64,12 @@ COLORS = {"neg": "#f59322", "mid": "#e8eaeb", "pos": "#0877bd",
 
 # ---- payload -------------------------------------------------------------------------
 def pack(frames, meta=None, points=None, *, meta_version=None, points_version=None,
-         history=None, history_after=None, running=False, settings=None):
+         history=None, history_after=None, running=False, settings=None, answered=0):
     """Serialize one batch: `frames` (dicts from `frame_from_snapshot`; their "history"
     reference is dropped), `meta`/`points` when they are sent (their versions are always
     sent, defaulting to theirs), and `history`: the rows after epoch `history_after`
-    (None: the whole curve, replacing the browser's)."""
+    (None: the whole curve, replacing the browser's). `answered`: the "more" request this
+    batch answers (0: a full rerun, e.g. a changed setting, so queued frames are stale)."""
     blobs = []
 
     def encode(value):
@@ -87,7 +88,8 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
         return value
 
     header = encode({
-        "running": bool(running), "settings": settings or {}, "meta": meta, "points": points,
+        "running": bool(running), "answered": int(answered), "settings": settings or {},
+        "meta": meta, "points": points,
         "metaVersion": meta_version or (meta or {}).get("version"),
         "pointsVersion": points_version or (points or {}).get("version"),
         "historyAfter": history_after, "history": history,
@@ -302,7 +304,7 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
     payload = pack(frames, meta if new_meta else None, pts if new_points else None,
                    meta_version=meta["version"], points_version=pts and pts["version"],
                    history=history_rows(hist, after), history_after=after,
-                   running=running, settings=settings)
+                   running=running, settings=settings, answered=requested_frames(key))
     _declare_routes()
     result = _COMPONENT(key=key, data=payload, height=height,
                           on_more_change=on_more or _ignore,

@@ -15,7 +15,7 @@
   const FPS_CAP = 60;
   const FRAME_MS = 1000 / FPS_CAP;
   const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
-  const MAX_ASK = 16;
+  const MAX_ASK = 32;
   const ASK_AGAIN_MS = 3000;
   const CURVE_MAX = 2000;
   const LAYOUT = [                             // [view, title]; missing views are skipped
@@ -211,7 +211,7 @@
         if (last) this.draw(last, true, now);
         return;
       }
-      if (msg.historyAfter === null) this.queue = [];
+      if (msg.historyAfter === null || !msg.answered) this.queue = [];  // reset, or stale
       const tail = this.queue[this.queue.length - 1] || this.frame;
       for (const f of frames) {
         if (tail && msg.historyAfter !== null && f.step <= tail.step && f.epoch <= tail.epoch) continue;
@@ -258,7 +258,7 @@
         this.askWait = Math.min(8 * ASK_AGAIN_MS, 2 * this.askWait);
       }
       this.asked = now; STATS.requests++;
-      this.component.setTriggerValue("more", Math.min(MAX_ASK, Math.max(4, this.low + 2)));
+      this.component.setTriggerValue("more", Math.min(MAX_ASK, Math.max(4, 2 * this.low)));
     }
     /** Jitter buffer: full speed while the queue holds a round trip of frames, slower (down
      *  to FPS_CAP / MAX_STRETCH) as it drains, so a slow server gives even gaps, not stalls. */

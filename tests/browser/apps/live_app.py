@@ -26,7 +26,7 @@ def live_panel():
     running = st.session_state.running
     n = requested_frames("live")
     snaps, deadline = [], time.perf_counter() + 0.25
-    for _ in range(min(n, 16) if running else 0):
+    for _ in range(min(n, 32) if running else 0):
         trainer.run_epochs(1)
         snaps.append(trainer.snapshot(res=100))
         if time.perf_counter() > deadline:
