@@ -68,19 +68,7 @@ class Trainer:
         ds = self.dataset
         self.task = ds.task
         self.loss_name = cfg.resolved_loss(ds.task)
-        X_tr, y_tr, X_te, y_te = train_test_split(ds.X, ds.y, cfg.train_frac, split_rng)
-        self.raw = {"train_X": X_tr, "train_y": y_tr, "test_X": X_te, "test_y": y_te}
-
-        F_tr = feats.transform(X_tr, cfg.features)
-        self.scaler = Standardizer().fit(F_tr)
-        self.X_train = self.scaler.transform(F_tr)
-        self.X_test = self.scaler.transform(feats.transform(X_te, cfg.features))
-        # Uploaded regression targets come in any units (prices, metres): the network
-        # learns them standardized and predictions are mapped back.
-        own_regression = ds.task == "regression" and ds.source != "toy"
-        self.target_scaler = (Standardizer().fit(y_tr.astype(np.float64)) if own_regression
-                              else Standardizer(mean=0.0, std=1.0))
-        self.T_train, self.T_test = self._targets(y_tr), self._targets(y_te)
+        self._prepare_data(split_rng)
 
         n_out = ds.n_classes if ds.task == "multiclass" else 1
         tanh_out = self.loss_name == "mse" and ds.task == "binary"
@@ -107,6 +95,38 @@ class Trainer:
         self.history = History(len(self.model.dense_layers()))
         self._end_epoch()
         self.start_loss = self.history.last["train_loss"] - self.history.last["train_penalty"]
+
+    def _prepare_data(self, split_rng):
+        """Split, build the input features, standardize (fitted on the training part)."""
+        cfg, ds = self.config, self.dataset
+        X_tr, y_tr, X_te, y_te = train_test_split(ds.X, ds.y, cfg.train_frac, split_rng)
+        self.raw = {"train_X": X_tr, "train_y": y_tr, "test_X": X_te, "test_y": y_te}
+        F_tr = feats.transform(X_tr, cfg.features)
+        self.scaler = Standardizer().fit(F_tr)
+        self.X_train = self.scaler.transform(F_tr)
+        self.X_test = self.scaler.transform(feats.transform(X_te, cfg.features))
+        # Uploaded regression targets come in any units (prices, metres): the network
+        # learns them standardized and predictions are mapped back.
+        own_regression = ds.task == "regression" and ds.source != "toy"
+        self.target_scaler = (Standardizer().fit(y_tr.astype(np.float64)) if own_regression
+                              else Standardizer(mean=0.0, std=1.0))
+        self.T_train, self.T_test = self._targets(y_tr), self._targets(y_te)
+
+    def replace_data(self, data):
+        """Go on training the same network on `data` (e.g. a point drawn or removed while
+        the run plays): a new split and standardization, the same weights, optimizer state
+        and history. `data` must have the same task and number of classes."""
+        old = self.dataset
+        if data.task != old.task or data.n_classes != old.n_classes:
+            raise ValueError(f"replace_data keeps the network, so the data must stay "
+                             f"{old.task} with {old.n_classes} classes; got {data.task} "
+                             f"with {data.n_classes}: build a new Trainer instead")
+        self.data = self.dataset = data
+        self._prepare_data(np.random.default_rng(np.random.SeedSequence(self.config.seed)
+                                                 .spawn(5)[1]))
+        self.evaluator = Evaluator(self)
+        self.batch = max(1, min(int(self.config.batch), len(self.X_train)))
+        self._cursor = 0
 
     def _targets(self, y):
         if self.loss_name == "ce":

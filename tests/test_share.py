@@ -8,13 +8,7 @@ import pytest
 
 from dnn_core.config import TrainConfig
 from dnn_core.trainer import Trainer
-from tests.fixtures.schema import add_share_rows
 from ui import challenge, share, state
-
-
-@pytest.fixture
-def schema_rows(monkeypatch):
-    add_share_rows(monkeypatch)
 
 
 def test_challenge_text_round_trips_in_a_fixed_order():
@@ -72,7 +66,7 @@ def test_accuracy_target_on_regression_never_counts():
     assert progress.met_epoch is None and "does not apply" in progress.checks[0][0]
 
 
-def test_share_link_carries_every_changed_setting(schema_rows):
+def test_share_link_carries_every_changed_setting():
     values = state.defaults()
     values.update(dataset="spiral", layers=(8, 8), activation=("relu", "relu"), lr=0.1,
                   seed=42, hide=("dataset", "play"),

@@ -43,6 +43,8 @@ SAMPLES = {
     "discretize": {"discretize": True},
     "log_scale": {"log_scale": True},
     "hide": {"hide": ("dataset", "lr", "play")},
+    "data": {"data": "upload"},
+    "challenge": {"challenge": (("test_loss", 0.1), ("neurons", 6))},
 }
 RICH = {"dataset": "moons", "noise": 20, "n": 800, "train": 80, "seed": 7,
         "features": ("x1", "x2", "x1x2"), "layers": (16, 8, 4),

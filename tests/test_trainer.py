@@ -201,3 +201,24 @@ def test_uploaded_regression_targets_in_large_units_learn_and_come_back_in_units
     assert not rec.diverged and t.history.last["test_metric"] > 0.99
     pred = t.predict_proba(X[:5])
     np.testing.assert_allclose(pred, y[:5], rtol=0.02)
+
+
+def test_replace_data_keeps_the_network_and_goes_on_learning():
+    from dnn_core.data import from_arrays
+
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-5, 5, (60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    t = Trainer(TrainConfig(hidden=(4,), optimizer="adam", lr=0.05, batch=8),
+                data=from_arrays(X, y, source="drawn"))
+    t.run_epochs(5)
+    weights = [p.value.copy() for p in t.params]
+    more = from_arrays(np.vstack([X, [[4.0, 4.0]]]), np.append(y, 1), source="drawn")
+    t.replace_data(more)
+    for p, w in zip(t.params, weights):
+        np.testing.assert_array_equal(p.value, w)
+    assert len(t.raw["train_X"]) + len(t.raw["test_X"]) == 61 and t.epoch == 5
+    t.run_epochs(30)
+    assert t.epoch == 35 and t.history.last["test_metric"] > 0.9
+    with pytest.raises(ValueError, match="must stay binary with 2 classes"):
+        t.replace_data(from_arrays(X, X[:, 0], task="regression"))

@@ -7,7 +7,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures.csv_files import BAD_FILES, GOOD_ROWS, csv_bytes
-from tests.fixtures.schema import add_share_rows
 from ui import export, session
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "your_data.py")
@@ -114,7 +113,6 @@ def test_loaded_model_settings_go_into_the_controls(page):
 
 
 def test_classroom_dialog_builds_a_link_with_hidden_controls_and_a_challenge(monkeypatch):
-    add_share_rows(monkeypatch)
     at = AppTest.from_file(PAGE, default_timeout=30).run()
     at.session_state["share_hide"] = ["dataset", "lr", "play"]
     at.session_state["share_target"] = "test_loss"
@@ -128,7 +126,6 @@ def test_classroom_dialog_builds_a_link_with_hidden_controls_and_a_challenge(mon
 
 
 def test_challenge_banner_from_the_link(monkeypatch):
-    add_share_rows(monkeypatch)
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.session_state["cfg_challenge"] = (("test_loss", 5.0), ("neurons", 8))
     at.run()

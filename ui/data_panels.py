@@ -18,13 +18,13 @@ DRAW_CLASS = "draw_class"      # the class (or regression target) a click adds
 REMOVE_RADIUS = 0.5            # input-plane units
 
 
-def use_data(dataset):
+def use_data(dataset, keep_weights=False):
     """Train on `dataset` (None: the toy datasets); a loss that does not fit its task
-    becomes auto."""
+    becomes auto. `keep_weights`: go on with the same network when it fits the data."""
     task = state.task_of(state.current_values(ss)) if dataset is None else dataset.task
     if ss.get(state.PREFIX + "loss", "auto") not in ("auto", *TASK_LOSSES[task]):
         ss[state.PREFIX + "loss"] = "auto"
-    session.set_custom_data(dataset)
+    session.set_custom_data(dataset, keep_weights=keep_weights)
 
 
 def _title(data):
@@ -88,7 +88,7 @@ def apply_drawing(dataset):
         ss[CANVAS] = dataset
     else:
         ss[CANVAS] = None
-        use_data(dataset)
+        use_data(dataset, keep_weights=True)
 
 
 def draw_click(x, y, shift=False, remove=False):

@@ -6,18 +6,20 @@ Pages reach the run only through these functions, so the Playground, "Under the 
 import streamlit as st
 
 from dnn_core import Trainer
-from dnn_core.config import needs_rebuild
 
 _TRAINER = "dnn_trainer"
 _DATA = "dnn_custom_data"
-_VERSION = "dnn_version"
 
 
 def current_config():
     """The TrainConfig that the session's settings describe right now."""
+    return current_config_for(custom_data())
+
+
+def current_config_for(data):
+    """The settings' TrainConfig for training on `data` (None: the toy dataset)."""
     from ui import state
 
-    data = custom_data()
     task = data.task if data is not None else None
     return state.to_config(state.current_values(st.session_state), task=task)
 
@@ -28,7 +30,6 @@ def get_trainer():
     if trainer is None:
         trainer = Trainer(current_config(), data=custom_data())
         st.session_state[_TRAINER] = trainer
-        bump_version()
     return trainer
 
 
@@ -38,11 +39,7 @@ def sync_trainer():
     config = current_config()
     if config == trainer.config:
         return "same"
-    rebuilt = needs_rebuild(trainer.config, config)
-    outcome = trainer.update(config)
-    if rebuilt:
-        bump_version()
-    return outcome
+    return trainer.update(config)
 
 
 def custom_data():
@@ -50,24 +47,24 @@ def custom_data():
     return st.session_state.get(_DATA)
 
 
-def set_custom_data(dataset):
+def set_custom_data(dataset, keep_weights=False):
     """Train on `dataset` (a dnn_core Dataset) from now on; None returns to the toy sets.
-    The network is rebuilt with the same settings."""
+    With `keep_weights`, the current network goes on learning on the new data when it
+    fits (same task and classes, e.g. a drawn point added); otherwise it is rebuilt."""
+    trainer = st.session_state.get(_TRAINER)
+    fits = (keep_weights and dataset is not None and trainer is not None
+            and trainer.data is not None and trainer.task == dataset.task
+            and trainer.dataset.n_classes == dataset.n_classes)
+    if fits:
+        trainer.replace_data(dataset)
+    else:
+        trainer = Trainer(current_config_for(dataset), data=dataset)
     st.session_state[_DATA] = dataset
-    replace_trainer(Trainer(current_config(), data=dataset))
+    replace_trainer(trainer)
 
 
 def replace_trainer(trainer):
-    """Make `trainer` the session's run (e.g. one loaded from a file)."""
+    """Make `trainer` the session's run (e.g. one loaded from a file); its data, if not a
+    toy set, becomes the session's data."""
     st.session_state[_TRAINER] = trainer
-    bump_version()
-
-
-def data_version():
-    """A number that changes whenever the data or the network's shape changes (the live
-    view resends the points and the layout then)."""
-    return st.session_state.get(_VERSION, 0)
-
-
-def bump_version():
-    st.session_state[_VERSION] = data_version() + 1
+    st.session_state[_DATA] = trainer.data

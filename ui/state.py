@@ -26,6 +26,7 @@ from dnn_core.init import INITIALIZERS
 from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
 from dnn_core.schedules import SCHEDULES
+from ui import challenge
 
 PREFIX = "cfg_"
 FULL_BATCH = 2**31 - 1   # "all": the trainer clips the batch to the training-set size
@@ -238,6 +239,8 @@ def _rows():
         Setting("show_test", Bool(), False, "view", "view"),
         Setting("discretize", Bool(), False, "view", "view"),
         Setting("log_scale", Bool(), False, "view", "view"),
+        Setting("data", Choice(("toy", "upload", "drawn")), "toy", "classroom", "view"),
+        Setting("challenge", challenge.ChallengeKind(), (), "classroom", "view"),
     ]
     controls = tuple(row.key for row in rows) + PAGE_CONTROLS
     rows.append(Setting("hide", Subset(controls), (), "classroom", "view"))
