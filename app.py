@@ -1,4 +1,8 @@
-"""DNN Playground: the router and the frame around every page."""
+"""DNN Playground: the router and the frame around every page.
+
+Page files live in app_pages/, not pages/: Streamlit still auto-discovers a pages/ folder
+for a URL opened on a fresh server before st.navigation has run, which skipped this frame.
+"""
 import streamlit as st
 
 from ui import runtime, state
@@ -12,10 +16,10 @@ if notes:
     st.session_state["url_notes"] = notes
 
 page = st.navigation([
-    st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:",
+    st.Page("app_pages/playground.py", title="Playground", icon=":material/play_circle:",
             default=True),
-    st.Page("pages/under_the_hood.py", title="Under the hood", icon=":material/functions:"),
-    st.Page("pages/your_data.py", title="Your data", icon=":material/upload_file:"),
+    st.Page("app_pages/under_the_hood.py", title="Under the hood", icon=":material/functions:"),
+    st.Page("app_pages/your_data.py", title="Your data", icon=":material/upload_file:"),
 ])
 runtime.guarded(page.title)(page.run)()
 state.sync_url(st.session_state, st.query_params)

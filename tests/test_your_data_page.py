@@ -136,9 +136,9 @@ def test_challenge_banner_from_the_link(monkeypatch):
 def test_inside_the_app_the_playground_trains_on_the_uploaded_data():
     app = str(Path(PAGE).parents[1] / "app.py")
     at = AppTest.from_file(app, default_timeout=60).run()
-    at.switch_page("pages/your_data.py").run()
+    at.switch_page("app_pages/your_data.py").run()
     _upload(at, "good.csv", csv_bytes(GOOD_ROWS))
     at.button(key="upload_use").click().run()
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     assert not at.exception and not at.error
     assert _trainer(at).dataset.name == "good.csv"
