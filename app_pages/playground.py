@@ -1,7 +1,7 @@
 """Playground: design a network, press Play, and watch every part of it learn live."""
 import streamlit as st
 
-from ui import controls, playground, session
+from ui import controls, playground, session, share
 
 with st.sidebar:
     st.subheader("Data")
@@ -11,9 +11,13 @@ with st.sidebar:
     st.subheader("View")
     controls.view_toggles()
 
-st.markdown("### DNN Playground")
-st.caption("Build a neural network, press Play, and watch every part of it learn: the output "
-           "over the input plane, each neuron, each weight and its gradient.")
+title, link = st.columns([5, 1], vertical_alignment="bottom")
+title.markdown("### DNN Playground")
+title.caption("Build a neural network, press Play, and watch every part of it learn: the "
+              "output over the input plane, each neuron, each weight and its gradient.")
+with link.popover("Share", icon=":material/share:", use_container_width=True):
+    share.link_control()
+share.data_link_notice()
 for note in st.session_state.pop("url_notes", []):
     st.warning(note, icon=":material/link_off:")
 

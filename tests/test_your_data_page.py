@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.fixtures.csv_files import BAD_FILES, GOOD_ROWS, csv_bytes
 from ui import export, session
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "your_data.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "your_data.py")
 
 
 @pytest.fixture

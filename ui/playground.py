@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import controls, live, session, state
+from ui import controls, live, session, share, state
 from ui.runtime import guarded
 
 RUNNING = "pg_running"
@@ -126,6 +126,7 @@ def live_panel():
     else:
         snaps = [trainer.snapshot(GRID)]
     with top:
+        share.challenge_banner(trainer)
         status = buttons()
         reason = st.session_state.get(STOPPED)
         if trainer.diverged:
