@@ -14,7 +14,7 @@ from dnn_core.steps import linear_forward
 from ui import hood, hood_check, hood_tex, session
 from ui.hood_figures import MAX_ROWS, fmt, matrix_figure, pass_diagram
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "under_the_hood.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "under_the_hood.py")
 
 
 # ---- helpers --------------------------------------------------------------------------
@@ -144,8 +144,10 @@ def test_equations_carry_the_engine_numbers():
     linear = " ".join(hood_tex.equations(walk, 2, 1))
     assert hood_tex.number(ls.Z[0, 0]) in linear and hood_tex.number(ls.W[1, 0]) in linear
     update = " ".join(hood_tex.equations(walk, 9, 1))
-    assert hood_tex.number(ls.W_new[0, 0], 6) in update
-    assert hood_tex.number(ls.state["m_hat"][1][0][0, 0], 4) in update
+    ij = hood_tex.largest_gradient(ls)
+    assert np.abs(ls.dW[ij]) == np.abs(ls.dW).max()
+    assert hood_tex.number(ls.W_new[ij], 6) in update and "W^{[1]}_{" in update
+    assert hood_tex.number(ls.state["m_hat"][1][0][ij], 4) in update
     assert hood_tex.number(1.5e-5) == r"1.5{\times}10^{-5}"
     assert r"\cdots" in hood_tex.matrix(np.ones((2, 9))) and r"\vdots" in hood_tex.matrix(
         np.ones((9, 2)))

@@ -135,12 +135,12 @@ def activation_figure(z, g, dg, Z, A, title):
                    yaxis=dict(zeroline=True, zerolinecolor=GREY))
 
 
-def _box(x, y, text, active):
+def _box(x, y, text, active, size=12):
     """A rectangle (shape) and its text (annotation) centred at (x, y)."""
     shape = dict(type="rect", x0=x - 0.4, x1=x + 0.4, y0=y - 0.36, y1=y + 0.36,
                  line=dict(color=INK if active else GREY, width=3 if active else 1),
                  fillcolor="#fff4e0" if active else "#f3f5f7")
-    return shape, dict(x=x, y=y, text=text, showarrow=False, font=dict(size=12))
+    return shape, dict(x=x, y=y, text=text, showarrow=False, font=dict(size=size))
 
 
 def _arrow(x_from, x_to, y, label, color):
@@ -169,18 +169,19 @@ def pass_diagram(layers, cost, step=4, active_layer=1):
             return True
         return l == active_layer and step in ((2, 3) if row == "top" else (6, 7))
 
-    boxes = [_box(0, 1, f"<b>input</b><br>A[0] = X<br>{_shape(first.A_prev)}", step == 4),
-             _box(0, 0, f"<b>dA[0]</b><br>{_shape(first.dA_prev)}", step == 8)]
+    size = 12 if L <= 5 else 10
+    boxes = [_box(0, 1, f"<b>input</b><br>A[0] = X<br>{_shape(first.A_prev)}", step == 4, size),
+             _box(0, 0, f"<b>dA[0]</b><br>{_shape(first.dA_prev)}", step == 8, size)]
     arrows = []
     for ls in layers:
         l, g = ls.index, ls.g.title if not ls.is_output else "output"
-        boxes.append(_box(l, 1, f"<b>layer {l}</b> · {g}<br>Z[{l}], A[{l}]: {_shape(ls.Z)}"
-                                f"<br>‖A‖ = {fmt(np.linalg.norm(ls.A))}", active(l, "top")))
-        boxes.append(_box(l, 0, f"<b>dZ[{l}]</b> {_shape(ls.dZ)}<br>‖dW‖ = "
-                                f"{fmt(np.linalg.norm(ls.dW))}<br>‖db‖ = "
-                                f"{fmt(np.linalg.norm(ls.db))}", active(l, "bottom")))
+        boxes.append(_box(l, 1, f"<b>layer {l}</b><br>{g}<br>Z, A {_shape(ls.Z)}"
+                                f"<br>‖A‖ {fmt(np.linalg.norm(ls.A))}", active(l, "top"), size))
+        boxes.append(_box(l, 0, f"<b>dZ[{l}]</b> {_shape(ls.dZ)}<br>‖dW‖ "
+                                f"{fmt(np.linalg.norm(ls.dW))}<br>‖db‖ "
+                                f"{fmt(np.linalg.norm(ls.db))}", active(l, "bottom"), size))
         arrows += _arrow(l - 0.6, l - 0.4, 1, "", BLUE) + _arrow(l - 0.4, l - 0.6, 0, "", ORANGE)
-    boxes.append(_box(L + 1, 0.5, f"<b>cost J</b><br>{fmt(cost, 4)}", step == 5))
+    boxes.append(_box(L + 1, 0.5, f"<b>cost J</b><br>{fmt(cost, 4)}", step == 5, size))
     arrows += _arrow(L + 0.4, L + 0.6, 0.85, "", BLUE) + _arrow(L + 0.6, L + 0.4, 0.15, "", ORANGE)
     return _figure([], "pass diagram", 230, margin=dict(l=4, r=4, t=4, b=4),
                    shapes=[shape for shape, _ in boxes],

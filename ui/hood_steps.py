@@ -14,6 +14,7 @@ from dnn_core.losses import get_loss
 from ui import hood
 from ui.hood_figures import (activation_figure, fmt, is_small, matrix_figure, matrix_summary,
                              matrix_width)
+from ui import hood_tex
 from ui.hood_tex import equations
 from ui.hood_view import step_buttons
 
@@ -166,8 +167,10 @@ def body_model_backward(walk, ls):
 
 def body_update(walk, ls):
     opt, l = walk.optimizer, ls.index
+    i, j = hood_tex.largest_gradient(ls)
     st.markdown(f"**{opt.title}**, η = {fmt(opt.lr, 4)}. θ is every entry of every W and b, "
-                "g its gradient from step 8 (penalty included).")
+                "g its gradient from step 8 (penalty included). The worked line is "
+                f"W[{l}] row {i + 1}, column {j + 1}: the entry with the largest gradient.")
     if not walk.finite:
         st.warning("This batch's cost is not finite: the trainer refuses the update and "
                    "marks the run diverged.")
@@ -197,14 +200,11 @@ BODIES = (body_initialize, body_linear_forward, body_activation_forward, body_mo
 def show_step(walk, step, initial=None):
     """Step `step` (1..9): title and layer picker, the equations full width, then the
     matrices beside the engine code. Step 1 needs `initial` [(W0, b0)] per layer."""
-    title, picker, buttons = st.columns([5, 4, 3], vertical_alignment="bottom")
+    title, buttons = st.columns([3, 1], vertical_alignment="bottom")
     title.subheader(f"Step {step} · {hood.STEP_TITLES[step - 1]}")
-    layer = 1
-    if step in PER_LAYER:
-        with picker:
-            layer = pick_layer(len(walk.layers))
     with buttons:
         step_buttons(step)
+    layer = pick_layer(len(walk.layers)) if step in PER_LAYER else 1
     for latex in equations(walk, step, layer, initial):
         st.latex(latex)
     ls = walk.layers[layer - 1]

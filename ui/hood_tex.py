@@ -196,15 +196,22 @@ def _update_rule(opt, g, before, after):
     return [], f"{lr} \\cdot {n(g, 4)}"
 
 
+def largest_gradient(ls):
+    """(i, j): the entry of W[l] with the largest |gradient| (the worked example of step 9)."""
+    g = np.abs(ls.dW + ls.dW_penalty)
+    return np.unravel_index(int(np.argmax(g)), g.shape)
+
+
 def update_equations(walk, ls):
-    """Step 9: the optimizer's rule, then W[l]₁₁'s update with this step's numbers."""
-    opt = walk.optimizer
-    g = (ls.dW + ls.dW_penalty)[0, 0]
-    before = {k: v[0][0][0, 0] for k, v in ls.state.items()}
-    after = {k: v[1][0][0, 0] for k, v in ls.state.items()}
+    """Step 9: the optimizer's rule, then one weight's update with this step's numbers
+    (the entry with the largest gradient, so the change shows)."""
+    opt, ij = walk.optimizer, largest_gradient(ls)
+    g = (ls.dW + ls.dW_penalty)[ij]
+    before = {k: v[0][0][ij] for k, v in ls.state.items()}
+    after = {k: v[1][0][ij] for k, v in ls.state.items()}
     rule, step = _update_rule(opt, g, before, after)
-    entry = sym("W", ls.index) + "_{11}"
+    entry = sym("W", ls.index) + "_{" + f"{ij[0] + 1},{ij[1] + 1}" + "}"
     return [r"\begin{gathered}" + r" \\ ".join(opt.formula) + r"\end{gathered}",
             aligned(*[line.replace(" = ", " &= ", 1) for line in rule]
-                    + [entry + " &= " + number(ls.W[0, 0], 6) + " - " + step + " = "
-                       + number(ls.W_new[0, 0], 6)])]
+                    + [entry + " &= " + number(ls.W[ij], 6) + " - " + step + " = "
+                       + number(ls.W_new[ij], 6)])]

@@ -65,8 +65,8 @@ def show_map(trainer, picked):
                     key="hood_map", on_select=_take_map_selection,
                     selection_mode=("points", "box", "lasso"),
                     config={"displayModeBar": False}, width="content")
-    st.caption("Numbered: this batch, in the order of its rows in X. Click or box-select "
-               "points to pick them.")
+    st.caption("Numbered: this batch, in the order of its rows in X. Drag a box (or a "
+               "lasso) over points to pick them, at most 8.")
 
 
 def style():
