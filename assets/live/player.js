@@ -26,7 +26,7 @@
 
   const STATS = (window.__dnnLive = {
     framesDrawn: 0, fullDraws: 0, lastEpoch: -1, payloads: 0, requests: 0, mounts: 0,
-    drawMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [],
+    drawMs: [], fullMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [],
     reset() {
       this.framesDrawn = this.fullDraws = this.payloads = this.requests = 0;
       this.drawMs = []; this.gaps = []; this.viewMs = {}; this.arrivals = [];
@@ -298,7 +298,7 @@
       }
       this.showNumbers(frame);
       this.frame = frame;
-      if (full) STATS.fullDraws++;
+      if (full) { STATS.fullDraws++; record(STATS.fullMs, performance.now() - t0); }
       else {
         STATS.framesDrawn++;
         record(STATS.drawMs, performance.now() - t0);

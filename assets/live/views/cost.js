@@ -12,7 +12,7 @@
   "use strict";
   const NS = (window.DNNLive = window.DNNLive || {});
   NS.views = NS.views || {};
-  const MARGIN = { l: 46, r: 40, t: 6, b: 30 };
+  const MARGIN = { l: 46, r: 40, t: 10, b: 30 };
   const CONFIG = { displayModeBar: false, responsive: false, doubleClick: false };
 
   function nice125(x) {                         // smallest 1, 2, 5 x 10^k >= x
