@@ -278,3 +278,15 @@ def test_large_networks_are_summarised_not_written_out():
     assert decode(figure(at, "Z[4]")["data"][0]["z"]).shape == (MAX_ROWS, 32)
     assert any("too large" in c.value for c in at.caption)
     assert any(b.label.startswith("Run the check") for b in at.button)
+
+
+def test_under_the_app_router_apply_moves_the_playgrounds_own_network():
+    at = AppTest.from_file(str(Path(PAGE).parent.parent / "app.py"), default_timeout=60)
+    at.run()
+    run = at.session_state[session._TRAINER]
+    at.switch_page("app_pages/under_the_hood.py").run()
+    assert not at.exception and at.title[0].value == "Under the hood"
+    at.button(key="hood_apply").click().run()
+    at.switch_page("app_pages/playground.py").run()
+    assert not at.exception
+    assert at.session_state[session._TRAINER] is run and run.steps == 1

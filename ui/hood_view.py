@@ -106,8 +106,7 @@ def _shift(delta):
     st.session_state.hood_step = min(9, max(1, st.session_state.hood_step + delta))
 
 
-def _apply(trainer, next_batch, indices):
-    walk = hood.take_step(trainer, None if next_batch else indices)
+def _apply(trainer, walk):
     record = hood.apply_step(trainer, walk)
     st.session_state.hood_applied = (record.step, record.loss, record.diverged)
 
@@ -118,7 +117,7 @@ def apply_button(trainer, walk):
         st.warning(trainer.message)
     st.button("Apply this step to the Playground's network", type="primary",
               key="hood_apply", on_click=_apply, disabled=trainer.diverged,
-              args=(trainer, walk.next_batch, walk.indices))
+              args=(trainer, walk))
     applied = st.session_state.pop("hood_applied", None)
     if applied:
         step, loss, diverged = applied
