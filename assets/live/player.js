@@ -5,7 +5,9 @@
  * registered in window.DNNLive.views: view.update(frame, ctx) while running (cheap path),
  * view.full(frame, ctx) once when paused or stepped (hoverable). While running it asks the
  * server for the next batch with setTriggerValue("more", n) when its queue runs low (one
- * request outstanding, asked again after 3 s). One instance per element, kept in a WeakMap
+ * request outstanding; unanswered, asked again after 3, 6, 12, 24 s). A payload whose
+ * versions or history do not match what this element holds (e.g. after a remount) makes it
+ * trigger "need_meta" instead. One instance per element, kept in a WeakMap
  * keyed by the element's parent. Counters for tests and benchmarks: window.__dnnLive.
  */
 (function () {
@@ -29,7 +31,7 @@
     drawMs: [], fullMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [],
     reset() {
       this.framesDrawn = this.fullDraws = this.payloads = this.requests = 0;
-      this.drawMs = []; this.gaps = []; this.viewMs = {}; this.arrivals = [];
+      this.drawMs = []; this.fullMs = []; this.gaps = []; this.viewMs = {}; this.arrivals = [];
     },
   });
   function record(list, value) {
@@ -105,18 +107,17 @@
   class Curve {
     constructor() { this.gen = 0; this.clear(0); }
     clear(layers) {
-      this.n = 0; this.L = layers; this.cap = 2 * CURVE_MAX + 16; this.gen++;
+      this.n = 0; this.L = layers; this.cap = CURVE_MAX + 1; this.gen++;
       this.cols = {};
       for (const k of COLUMNS) this.cols[k] = new Float64Array(this.cap);
       this.cols.grad_norm = new Float64Array(this.cap * Math.max(1, layers));
     }
     push(rows, i) {
-      if (this.n === this.cap) this.thin();
       const n = this.n, L = this.L, g = rows.grad_norm;
       for (const k of COLUMNS) this.cols[k][n] = rows[k][i];
       for (let l = 0; l < L; l++) this.cols.grad_norm[n * L + l] = g[i * L + l];
       this.n = n + 1;
-      if (this.n > CURVE_MAX && this.n % 2 === 0) this.thin();
+      if (this.n > CURVE_MAX) this.thin();
     }
     thin() {                                   // keep every other row and the last one
       const L = this.L, keep = [];
@@ -128,7 +129,6 @@
       }
       this.n = keep.length; this.gen++;
     }
-    get last() { return this.n ? this.cols.epoch[this.n - 1] : null; }
   }
 
   // ---- one live element ---------------------------------------------------------
@@ -145,8 +145,8 @@
       this.tick = this.tick.bind(this);
       this.build(root.querySelector(".dnn-live") || root);
       this.ctx = { Plotly: window.Plotly, meta: null, points: null, settings: {},
-        running: false, curve: this.curve, best: null, lut, paint, colormap: this.colormap,
-        toDataURL: this.toDataURL.bind(this) };
+        running: false, curve: this.curve, best: null, lut, paint,
+        colormap: (q) => this.colormap(q), toDataURL: this.toDataURL.bind(this) };
     }
     build(host) {
       host.innerHTML = "";
@@ -175,7 +175,10 @@
       this.resizer = new ResizeObserver(() => this.resize());
       this.resizer.observe(this.grid);
     }
-    colormap(q) { const c = lut("diverging", NS.colors)[q]; return [c & 255, c >> 8 & 255, c >> 16 & 255]; }
+    colormap(q) {
+      const c = lut("diverging", this.meta.colors)[q];
+      return [c & 255, c >> 8 & 255, c >> 16 & 255];
+    }
     toDataURL(u8, w, h, kind, bottomUp) {
       paint(scratch, u8, w, h, lut(kind || "diverging", this.meta.colors), bottomUp);
       return scratch.toDataURL();
@@ -221,7 +224,7 @@
       if (!this.raf) this.raf = requestAnimationFrame(this.tick);
     }
     adoptMeta(meta) {
-      this.meta = meta; this.ctx.meta = meta; NS.colors = meta.colors;
+      this.meta = meta; this.ctx.meta = meta;
       this.queue = []; this.pending = [];
       this.curve.clear(meta.layerSizes.length - 1); this.histLast = null;
       this.remountViews = true;
@@ -298,7 +301,10 @@
       }
       this.showNumbers(frame);
       this.frame = frame;
-      if (full) { STATS.fullDraws++; record(STATS.fullMs, performance.now() - t0); }
+      if (full) {
+        STATS.fullDraws++; record(STATS.fullMs, performance.now() - t0);
+        this.lastDraw = 0;                     // the next gap starts with the next run
+      }
       else {
         STATS.framesDrawn++;
         record(STATS.drawMs, performance.now() - t0);
@@ -380,4 +386,5 @@
     }, 0);
   };
   NS.decode = decode;
+  NS.Curve = Curve;
 })();

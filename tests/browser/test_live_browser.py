@@ -4,7 +4,12 @@ the engine's Trainer) served by `streamlit run`, driven through Debian's Chromiu
 Waits are on the app's state (Streamlit's script state, the player's counters on
 window.__dnnLive, animation frames), never fixed sleeps.
 """
+import base64
+
+import numpy as np
 import pytest
+
+from ui import live
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -93,3 +98,33 @@ def test_play_animates_the_output_map_and_pause_stops_it(live_page):
     assert page.evaluate("window.__dnnLive.requests") == requests
     assert page.evaluate("window.__removedPlots") == 0
     assert page.evaluate("window.__dnnLive.errors") == []
+
+
+def test_the_player_decodes_python_payloads_at_any_alignment(live_page):
+    """JS decode of ui.live.pack bytes, also from an odd offset in a larger buffer (as a
+    protobuf field can be), equals the Python side."""
+    w = np.array([[0.5, -1.25], [3.0, 1e-8]])
+    frame = {"epoch": 7, "W": [w], "output": np.array([1, 128, 255], dtype=np.uint8),
+             "loss": {"train": 0.25, "test": float("inf")}}
+    payload = base64.b64encode(live.pack([frame], running=True)).decode()
+    got = live_page.evaluate("""b64 => {
+        const raw = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const padded = new Uint8Array(raw.length + 3); padded.set(raw, 3);
+        return [raw, padded.subarray(3)].map(bytes => {
+            const m = DNNLive.decode(bytes), f = m.frames[0];
+            return [m.running, f.epoch, Array.from(f.W[0]), Array.from(f.output),
+                    f.loss.train, f.loss.test, f.W[0].constructor.name]; }); }""", payload)
+    expected = [True, 7, w.astype(np.float32).ravel().tolist(), [1, 128, 255], 0.25, None,
+                "Float32Array"]
+    assert got == [expected, expected]
+
+
+def test_the_curve_stays_bounded_and_keeps_the_ends(live_page):
+    n, first, last = live_page.evaluate("""() => {
+        const c = new DNNLive.Curve(); c.clear(2);
+        const T = 7001, rows = {grad_norm: new Float32Array(2 * T)};
+        for (const k of ["epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
+                         "test_metric", "lr"]) rows[k] = Float32Array.from({length: T}, (_, i) => i);
+        for (let i = 0; i < T; i++) c.push(rows, i);
+        return [c.n, c.cols.epoch[0], c.cols.epoch[c.n - 1]]; }""")
+    assert n <= 2000 and (first, last) == (0, 7000)
