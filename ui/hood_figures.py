@@ -92,7 +92,7 @@ def matrix_figure(M, name, row_label="sample", col_label="unit"):
 
 def sample_map(X, y, task, picked, domain, n_classes=2):
     """The training points in the input plane (x1 right, x2 up); the picked rows drawn large
-    and numbered 1..k in batch order. customdata carries each point's training row."""
+    and (up to 12 of them) numbered 1..k in batch order. customdata is the training row."""
     X, y, picked = np.asarray(X), np.asarray(y), np.asarray(picked, dtype=int)
     others = np.setdiff1d(np.arange(len(X)), picked)
     if len(others) > MAP_POINTS:
@@ -102,14 +102,17 @@ def sample_map(X, y, task, picked, domain, n_classes=2):
     else:
         colors = np.array(CLASS_COLORS)[np.asarray(y, dtype=int) % len(CLASS_COLORS)]
     hover = "row %{customdata}<extra></extra>"
+    numbered = len(picked) <= CELL_LIMIT
     traces = [
         dict(type="scatter", x=X[others, 0], y=X[others, 1], mode="markers", customdata=others,
              marker=dict(size=6, color=colors[others], opacity=0.45), hovertemplate=hover,
              name="training set"),
-        dict(type="scatter", x=X[picked, 0], y=X[picked, 1], mode="markers+text",
-             customdata=picked, text=[str(k) for k in range(1, len(picked) + 1)],
+        dict(type="scatter", x=X[picked, 0], y=X[picked, 1],
+             mode="markers+text" if numbered else "markers", customdata=picked,
+             text=[str(k) for k in range(1, len(picked) + 1)] if numbered else None,
              textposition="top right", textfont=dict(size=15, color=INK),
-             marker=dict(size=15, color=colors[picked], line=dict(width=2.5, color=INK)),
+             marker=dict(size=15 if numbered else 9, color=colors[picked],
+                         line=dict(width=2.5 if numbered else 1.5, color=INK)),
              hovertemplate=hover, name="this batch"),
     ]
     x0, x1, y0, y1 = domain

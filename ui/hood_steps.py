@@ -111,10 +111,13 @@ def body_activation_forward(walk, ls):
                   "s3")
 
 
+def _dims(M):
+    return "×".join(map(str, M.shape))
+
+
 def body_model_forward(walk, ls):
     st.dataframe([{"layer": s.index, "g": "output (logits)" if s.is_output else s.g.title,
-                   "A[l-1]": "×".join(map(str, s.A_prev.shape)),
-                   "W[l]": "×".join(map(str, s.W.shape)), "Z[l], A[l]": "×".join(map(str, s.Z.shape)),
+                   "A[l-1]": _dims(s.A_prev), "W[l]": _dims(s.W), "Z[l], A[l]": _dims(s.Z),
                    "‖Z‖": fmt(np.linalg.norm(s.Z), 4), "‖A‖": fmt(np.linalg.norm(s.A), 4)}
                   for s in walk.layers], hide_index=True)
     last = walk.layers[-1]

@@ -17,7 +17,8 @@ def hood(streamlit_app, browser):
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("request", lambda r: r.url.startswith((url, url.replace("http", "ws"), "data:", "blob:"))
+    local = (url, url.replace("http", "ws"), "data:", "blob:")
+    page.on("request", lambda r: r.url.startswith(local)
             or page.problems.append(f"request left 127.0.0.1: {r.url}"))
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=60_000)
