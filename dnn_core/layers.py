@@ -59,9 +59,12 @@ class Dense(Layer):
 
     forward:  Z = X W^T + b                       (step 2, `linear_forward`)
     backward: dW = dZ^T X, db = sum_rows dZ, dX = dZ W   (step 6, `linear_backward`)
+    `input_grad = False` skips dX (backward returns None): for a network's first layer,
+    whose input is the data, as PyTorch skips inputs that do not require grad.
     """
 
-    __slots__ = ("in_features", "out_features", "weight", "bias", "X", "_Z", "_dX")
+    __slots__ = ("in_features", "out_features", "weight", "bias", "X", "input_grad", "_Z",
+                 "_dX")
 
     def __init__(self, in_features, out_features, init="xavier", rng=None, bias=0.0):
         super().__init__()
@@ -70,6 +73,7 @@ class Dense(Layer):
         self.weight = Param("W", W, decay=True)
         self.bias = Param("b", b, decay=False)
         self.X = None
+        self.input_grad = True
         self._Z, self._dX = {}, {}
 
     W = property(lambda self: self.weight.value, doc="weights (out, in)")
@@ -83,9 +87,10 @@ class Dense(Layer):
         return linear_forward(X, self.weight.value, self.bias.value, out=Z)
 
     def backward(self, dZ):
-        dX = reusable(self._dX, self.X.shape)
+        dX = reusable(self._dX, self.X.shape) if self.input_grad else None
         dX, _, _ = linear_backward(dZ, self.X, self.weight.value, dW_out=self.weight.grad,
-                                   db_out=self.bias.grad, dA_prev_out=dX)
+                                   db_out=self.bias.grad, dA_prev_out=dX,
+                                   input_grad=self.input_grad)
         return dX
 
     def parameters(self):

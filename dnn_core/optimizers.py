@@ -43,6 +43,16 @@ class Optimizer:
         for key in self.STATE:
             setattr(self, key, np.zeros_like(self._g))
 
+    def __getstate__(self):
+        # The delta views must point into this object's own `_delta` after a copy.
+        state = dict(self.__dict__)
+        del state["_delta_views"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._delta_views = self._split(self._delta)
+
     def _split(self, flat):
         """Views of a flat vector, one per parameter, shaped like the parameter."""
         return [flat[a:b].reshape(p.value.shape)

@@ -93,15 +93,19 @@ def compute_cost(loss, output, target, penalty=0.0):
     return loss.forward(output, target) + penalty
 
 
-def linear_backward(dZ, A_prev, W, dW_out=None, db_out=None, dA_prev_out=None):
+def linear_backward(dZ, A_prev, W, dW_out=None, db_out=None, dA_prev_out=None,
+                    input_grad=True):
     """Step 6. Gradients of Z = A_prev W^T + b, given dZ (n, out) (already divided by n):
 
     dW = dZ^T A_prev  (out, in);  db = dZ^T 1, the sum of dZ's rows  (out,);
     dA_prev = dZ W  (n, in), computed as dA_prev^T = W^T dZ^T into a column-major array.
-    Returns (dA_prev, dW, db).
+    Returns (dA_prev, dW, db); dA_prev is None when `input_grad` is False (the first
+    layer: nothing consumes the gradient of the data, so it is not computed).
     """
     dW = np.dot(dZ.T, A_prev, out=dW_out)
     db = np.dot(dZ.T, _ones(dZ.shape[0]), out=db_out)
+    if not input_grad:
+        return None, dW, db
     dA_prev = column_major(A_prev.shape) if dA_prev_out is None else dA_prev_out
     np.dot(W.T, dZ.T, out=dA_prev.T)
     return dA_prev, dW, db
@@ -118,7 +122,7 @@ def activation_backward(activation, dA, out=None):
 def model_backward(model, dOutput):
     """Step 8 (L-layer backward). dA[L] = dJ/dA[L] (the loss's backward);
     dA[l-1] = layer_l.backward(dA[l]) for l = L..1, each layer filling its own gradients.
-    Returns dJ/dX (n, features)."""
+    Returns dJ/dX (n, features), or None when the first layer skips it (`input_grad`)."""
     dA = dOutput
     for layer in reversed(model.layers):
         dA = layer.backward(dA)

@@ -80,6 +80,7 @@ class Trainer:
                                       self.loss_name])
         for layer in self._dropouts():
             layer.rng = self.dropout_rng
+        self.model.dense_layers()[0].input_grad = False  # nothing uses dJ/dX of the data
         self.loss = get_loss(self.loss_name)
         self.params = self.model.parameters()
         self._backup = [p.value.copy() for p in self.params]
@@ -126,7 +127,7 @@ class Trainer:
                                                  .spawn(5)[1]))
         self.evaluator = Evaluator(self)
         self.batch = max(1, min(int(self.config.batch), len(self.X_train)))
-        self._cursor = 0
+        self._cursor, self._order = 0, None
 
     def _targets(self, y):
         if self.loss_name == "ce":
@@ -185,7 +186,7 @@ class Trainer:
     def next_batch_indices(self):
         """Training-set row indices of the mini-batch the next `step()` will use."""
         n = len(self.X_train)
-        if self._cursor == 0:
+        if self._order is None:  # drawn once per epoch, however often this is asked
             self._order = self._shuffle_rng.permutation(n)
         return self._order[self._cursor:min(self._cursor + self.batch, n)]
 
@@ -230,6 +231,7 @@ class Trainer:
         done = self._cursor == len(self.X_train)
         if done:
             self._cursor = 0
+            self._order = None
             self.epoch += 1
             if not self._end_epoch():
                 return StepRecord(self.epoch, self.steps, cost, True, True, self.message)

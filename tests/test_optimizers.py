@@ -355,3 +355,24 @@ def test_bad_names_and_settings_raise_clear_errors():
         SGD([param([1.0])], -0.1)
     with pytest.raises(ValueError, match="no parameters"):
         Adam([])
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_deep_copied_optimizer_updates_its_own_parameters_exactly(name):
+    import copy
+
+    rng = np.random.default_rng(4)
+    params = [Param("W", rng.normal(size=(3, 2))), Param("b", rng.normal(size=3), decay=False)]
+    for p in params:
+        p.grad[...] = rng.normal(size=p.value.shape)
+    opt = make_optimizer(name, params, 0.1)
+    opt.step()
+    twin = copy.deepcopy(opt)
+    for p in params:
+        p.grad[...] *= -2.0
+    for p, q in zip(opt.params, twin.params):
+        q.grad[...] = p.grad
+    opt.step()
+    twin.step()
+    for p, q in zip(opt.params, twin.params):
+        np.testing.assert_array_equal(p.value, q.value)

@@ -222,3 +222,13 @@ def test_replace_data_keeps_the_network_and_goes_on_learning():
     assert t.epoch == 35 and t.history.last["test_metric"] > 0.9
     with pytest.raises(ValueError, match="must stay binary with 2 classes"):
         t.replace_data(from_arrays(X, X[:, 0], task="regression"))
+
+
+def test_peeking_at_the_next_batch_does_not_change_the_run():
+    a, b = Trainer(TrainConfig(batch=16)), Trainer(TrainConfig(batch=16))
+    first = a.next_batch_indices().copy()
+    np.testing.assert_array_equal(a.next_batch_indices(), first)
+    a.run_epochs(2)
+    b.run_epochs(2)
+    for p, q in zip(a.params, b.params):
+        np.testing.assert_array_equal(p.value, q.value)

@@ -23,7 +23,7 @@ from dnn_core.activations import Activation, Identity
 from dnn_core.init import get_initializer
 from dnn_core.layers import Dense, Dropout
 from dnn_core.losses import sigmoid, softmax
-from dnn_core.optimizers import Optimizer, make_optimizer
+from dnn_core.optimizers import Optimizer
 from dnn_core.trainer import Trainer
 
 STEP_TITLES = ("Initialize parameters", "Linear forward", "Activation forward",
@@ -155,7 +155,7 @@ def take_step(trainer, indices=None):
     """The next training step of `trainer` on `indices` (training rows; None: the batch the
     Playground's next step would use), computed on a deep copy. The trainer is unchanged."""
     run = copy.deepcopy(trainer)
-    run.optimizer = _copy_optimizer(trainer, run.params)
+    run.model.dense_layers()[0].input_grad = True  # the course shows dA[0] too
     next_batch = indices is None
     if next_batch:
         indices = run.next_batch_indices()
@@ -206,19 +206,6 @@ def take_step(trainer, indices=None):
                        output, _predict(run, output), run.output_activation, cost_data,
                        penalty, dOutput, layers, loss, opt, opt.lr, cfg.reg, cfg.reg_rate,
                        finite, cfg)
-
-
-def _copy_optimizer(trainer, params):
-    """The trainer's optimizer (rule, settings, state) rebuilt over the copied `params`.
-
-    A deep copy of an optimizer would not do: its per-parameter views of the flat update
-    vector become independent arrays, so the copy would apply a stale update.
-    """
-    cfg = trainer.config
-    opt = make_optimizer(cfg.optimizer, params, trainer.optimizer.lr, momentum=cfg.momentum,
-                         alpha=cfg.alpha, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
-    opt.load_state_dict(trainer.optimizer.state_dict())
-    return opt
 
 
 def _predict(run, output):
