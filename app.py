@@ -11,6 +11,7 @@ runtime.limit_blas_threads()
 st.set_page_config(page_title="DNN Playground", page_icon="assets/icon.png",
                    layout="wide", initial_sidebar_state="expanded")
 
+runtime.page_style()
 notes = state.init_session(st.session_state, st.query_params)
 if notes:
     st.session_state["url_notes"] = notes

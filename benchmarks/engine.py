@@ -4,8 +4,9 @@ CPU eager and scikit-learn, side by side in one process with one BLAS thread.
     make bench            # or: python -m benchmarks.engine [--quick]
 
 Prints a table of microseconds per step and the ratios peer / dnn_core, then writes them
-with the machine and library versions to benchmarks/results.md. Times are the median of
-repeated blocks (after a warm-up), so a passing hiccup does not move them.
+with the machine and library versions to benchmarks/results.md. Each round times a block of
+every library in turn (after a warm-up) and the median round is reported, so neither a
+passing hiccup nor a load change on the machine favours one library.
 """
 import argparse
 import os
@@ -29,17 +30,20 @@ CASES = [
 ]
 
 
-def median_us(fn, repeat, number):
-    """Median over `repeat` blocks of the mean time of `number` calls, in microseconds."""
-    for _ in range(max(3, number // 10)):
-        fn()
-    blocks = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
+def interleaved_us(fns, repeat, number):
+    """{name: median microseconds per call}: each round times a block of `number` calls of
+    every function in turn, so a load change on the machine hits all of them alike."""
+    for fn in fns.values():
+        for _ in range(max(3, number // 10)):
             fn()
-        blocks.append((time.perf_counter() - t0) / number * 1e6)
-    return float(np.median(blocks))
+    blocks = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            blocks[name].append((time.perf_counter() - t0) / number * 1e6)
+    return {name: float(np.median(b)) for name, b in blocks.items()}
 
 
 def problem(sizes, n, loss, seed=0):
@@ -114,8 +118,7 @@ def sklearn_step(sizes, X, y, loss_name):
 def snapshot_us(repeat, number):
     t = dc.Trainer(dc.TrainConfig())
     t.run_epochs(1)
-    t.snapshot(100)
-    return median_us(lambda: t.snapshot(100), repeat, number)
+    return interleaved_us({"snapshot": lambda: t.snapshot(100)}, repeat, number)["snapshot"]
 
 
 def versions():
@@ -149,12 +152,14 @@ def main(argv=None):
         X, y = problem(sizes, n, loss)
         big = n * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > 5e6
         number = (5 if big else 200) if args.quick else (20 if big else 1000)
-        times = {"dnn_core": median_us(dnn_core_step(sizes, X, y, loss), repeat, number)}
+        fns = {"dnn_core": dnn_core_step(sizes, X, y, loss)}
         for peer, build in (("PyTorch", torch_step), ("scikit-learn", sklearn_step)):
             try:
-                times[peer] = median_us(build(sizes, X, y, loss), repeat, number)
+                fns[peer] = build(sizes, X, y, loss)
             except ImportError:
-                times[peer] = float("nan")
+                pass
+        times = {"PyTorch": float("nan"), "scikit-learn": float("nan")}
+        times.update(interleaved_us(fns, repeat, number))
         rows.append((name, times))
         print(f"{name:38s} " + "  ".join(f"{k} {v:9.1f} µs" for k, v in times.items()),
               flush=True)
@@ -163,7 +168,7 @@ def main(argv=None):
         "# Engine benchmark: one full-batch training step",
         "",
         f"Machine: {machine()}. {versions()}. Command: `{' '.join(['python -m benchmarks.engine'] + (argv or sys.argv[1:]))}`.",
-        "Median of repeated blocks after a warm-up; tanh hidden layers, SGD, float64 everywhere.",
+        "Median of interleaved rounds after a warm-up; tanh hidden layers, SGD, float64 everywhere.",
         "",
         "| case | dnn_core µs | PyTorch µs | scikit-learn µs | PyTorch / dnn_core | scikit-learn / dnn_core |",
         "|---|---|---|---|---|---|",
