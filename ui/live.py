@@ -49,7 +49,7 @@ from dnn_core.features import FEATURES
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "live"
 PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
-plotly_version = plotly.__version__
+PLOTLY_VERSION = plotly.__version__
 VIEW_FILES = ("output", "network", "cost", "weights", "flow")   # load order; missing skipped
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
                    "test_metric", "lr", "grad_norm")
@@ -109,7 +109,7 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
 
 
 def unpack(payload):
-    """Decode `pack`'s bytes into the header dict with NumPy arrays (read-only copies)."""
+    """Decode `pack`'s bytes into the header dict, arrays as read-only NumPy arrays."""
     buf = memoryview(bytes(payload))
     if bytes(buf[:4]) != b"DNNL":
         raise ValueError("not a DNN live payload")
@@ -237,7 +237,7 @@ def _asset_urls(own, plotly):
     """Asset URLs relative to the app's base URL (the loader prepends it)."""
     files = [ASSETS / "player.js", *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
     base = f"component/{own.name}/"
-    return {"plotly": f"component/{plotly.name}/plotly.min.js?v={plotly_version}",
+    return {"plotly": f"component/{plotly.name}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
             "files": ",".join(base + _versioned(f) for f in files if f.exists())}
 
