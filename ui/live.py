@@ -233,11 +233,11 @@ def _declare_routes():
             components_v1.declare_component("plotly_assets", path=str(PLOTLY_DATA)))
 
 
-def _asset_urls(own, plotly):
+def _asset_urls(own, plotly_route):
     """Asset URLs relative to the app's base URL (the loader prepends it)."""
     files = [ASSETS / "player.js", *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
     base = f"component/{own.name}/"
-    return {"plotly": f"component/{plotly.name}/plotly.min.js?v={PLOTLY_VERSION}",
+    return {"plotly": f"component/{plotly_route.name}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
             "files": ",".join(base + _versioned(f) for f in files if f.exists())}
 
