@@ -28,10 +28,8 @@ notice = controls.change_notice(before, trainer.config)
 if notice:
     st.toast(notice, icon=":material/info:")
 
-inputs, network, output = st.columns([1.5, 2.6, 1.5], gap="medium")
-with inputs:
-    st.markdown("**Inputs**")
-    controls.feature_controls()
+controls.feature_controls()
+network, output = st.columns([2.6, 1.4], gap="large")
 with network:
     st.markdown("**Hidden layers**")
     controls.network_controls()

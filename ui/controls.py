@@ -203,34 +203,42 @@ def _same_for_all():
 
 
 def network_controls():
-    """Hidden layers (+/- for their number and each one's neurons), per-layer activation
-    with a one-click "same for all", and the weight initializer."""
+    """Hidden layers as columns, like TF Playground's: +/- for their number and each one's
+    neurons, an activation per layer with a one-click "same for all", the initializer."""
     _ensure_state()
     layers, acts = ss[PREFIX + "layers"], ss[PREFIX + "activation"]
-    with st.container(horizontal=True, vertical_alignment="center", gap="xsmall"):
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if not hidden("layers"):
             _plus_minus("layers", _add_layer, (), not layers, len(layers) >= MAX_LAYERS,
                         "a hidden layer")
-        st.markdown(f"**{len(layers)} hidden layer{'s' * (len(layers) != 1)}**")
-    for i, width in enumerate(layers):
-        with st.container(horizontal=True, vertical_alignment="center", gap="xxsmall",
-                          wrap=False):
-            st.markdown(f"Layer {i + 1}", width="content")
-            if hidden("layers"):
-                st.markdown(f"**{width}** neuron{'s' * (width != 1)}", width="content")
-            else:
-                _plus_minus(f"neurons_{i}", _add_neurons, (i,), width <= 1,
-                            width >= MAX_NEURONS, "a neuron", count=width)
+        st.markdown(f"**{len(layers)} hidden layer{'s' * (len(layers) != 1)}**",
+                    width="content")
+        if len(layers) > 1 and not hidden("activation"):
+            st.button(f"{ACTIVATIONS[acts[0]].title} in every layer",
+                      key="activation_same_for_all", on_click=_same_for_all,
+                      help=f"Use layer 1's activation ({ACTIVATIONS[acts[0]].title}) in "
+                           "every hidden layer")
+        _select("init", "Weight initializer", INITIALIZERS, label_visibility="collapsed",
+                width=220, help="Weight initializer")
+    if not layers:
+        return
+    for i, (col, width) in enumerate(zip(st.columns(max(len(layers), 4), gap="small"),
+                                         layers)):
+        with col:
+            with st.container(horizontal=True, vertical_alignment="center", gap="xxsmall",
+                              wrap=False):
+                st.markdown(f"L{i + 1}", width="content")
+                if hidden("layers"):
+                    st.markdown(f"**{width}** neuron{'s' * (width != 1)}", width="content")
+                else:
+                    _plus_minus(f"neurons_{i}", _add_neurons, (i,), width <= 1,
+                                width >= MAX_NEURONS, "a neuron", count=width)
             if not hidden("activation"):
                 ss[f"activation_{i}"] = acts[i]
                 st.selectbox(f"Layer {i + 1} activation", tuple(ACTIVATIONS),
                              format_func=lambda name: ACTIVATIONS[name].title,
                              key=f"activation_{i}", on_change=_set_activation, args=(i,),
-                             label_visibility="collapsed", width="stretch")
-    if len(layers) > 1 and not hidden("activation"):
-        st.button(f"Use {ACTIVATIONS[acts[0]].title} in every layer",
-                  key="activation_same_for_all", on_click=_same_for_all)
-    _select("init", "Weight initializer", INITIALIZERS)
+                             label_visibility="collapsed")
 
 
 def output_controls(task):
