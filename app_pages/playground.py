@@ -10,6 +10,8 @@ with st.sidebar:
     controls.training_controls()
     st.subheader("View")
     controls.view_toggles()
+    if st.session_state.get("cfg_draw"):
+        playground.draw_class_picker()
 
 title, link = st.columns([5, 1], vertical_alignment="bottom")
 title.markdown("### DNN Playground")

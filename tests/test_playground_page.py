@@ -162,3 +162,18 @@ def test_a_link_reproduces_the_run():
     reference = Trainer(ta.config)
     for p, q in zip(ta.params, reference.params):
         np.testing.assert_array_equal(p.value, q.value)
+
+
+def test_a_click_on_the_map_in_drawing_mode_adds_a_point_and_keeps_the_network():
+    at = run_app({"draw": "true"})
+    at.button(key="pg_step").click().run()
+    t = trainer(at)
+    weights = [p.value.copy() for p in t.params]
+    at.session_state["live"] = {"click": {"x": 1.5, "y": -2.0, "shift": True, "remove": False}}
+    at.run()
+    t2 = trainer(at)
+    assert len(t2.dataset.X) == 501 and t2.dataset.source == "drawn"
+    assert t2.dataset.y[-1] == 1 and tuple(t2.dataset.X[-1]) == (1.5, -2.0)
+    for p, w in zip(t2.params, weights):
+        np.testing.assert_array_equal(p.value, w)
+    assert any("501 points" in c.value for c in at.caption)

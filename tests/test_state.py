@@ -42,6 +42,7 @@ SAMPLES = {
     "show_test": {"show_test": True},
     "discretize": {"discretize": True},
     "log_scale": {"log_scale": True},
+    "draw": {"draw": True},
     "hide": {"hide": ("dataset", "lr", "play")},
     "data": {"data": "upload"},
     "challenge": {"challenge": (("test_loss", 0.1), ("neurons", 6))},

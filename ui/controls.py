@@ -22,7 +22,7 @@ Widget keys (stable; tests and pages rely on them):
   (inverse_time, step, exponential), number input `cfg_interval` (step, cosine); select
   sliders `cfg_batch`, segmented control `cfg_reg`, select sliders `cfg_reg_rate` (when
   reg is not none), `cfg_dropout`, `cfg_speed`; number inputs `cfg_stop_epochs`, `cfg_goal`.
-- view_toggles: toggles `cfg_show_test`, `cfg_discretize`, `cfg_log_scale`.
+- view_toggles: toggles `cfg_show_test`, `cfg_discretize`, `cfg_log_scale`, `cfg_draw`.
 """
 import numpy as np
 import streamlit as st
@@ -298,10 +298,10 @@ def training_controls():
 
 
 def view_toggles():
-    """Show test data, discretize the output, log-scale loss axis."""
+    """Show test data, discretize the output, log-scale loss axis, draw on the map."""
     _ensure_state()
     for key, label in (("show_test", "Show test data"), ("discretize", "Discretize output"),
-                       ("log_scale", "Log-scale loss")):
+                       ("log_scale", "Log-scale loss"), ("draw", "Draw points on the map")):
         if not hidden(key):
             st.toggle(label, key=PREFIX + key, persist_state="session")
 

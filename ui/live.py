@@ -281,14 +281,22 @@ def requested_frames(key="live"):
     return int(value) if isinstance(value, (int, float)) and value > 0 else 0
 
 
+def clicked(key="live"):
+    """The output-map click of this rerun ({x, y, shift, remove}, input-plane units) sent
+    while `settings["draw"]` is on, or None."""
+    value = (st.session_state.get(key) or {}).get("click")
+    return value if isinstance(value, dict) and {"x", "y"} <= value.keys() else None
+
+
 def live_view(frames, *, meta, points=None, running=False, settings=None, key="live",
-              on_more=None, on_need_meta=None, height="content"):
+              on_more=None, on_need_meta=None, on_click=None, height="content"):
     """Mount the live view with `frames` (from `frame_from_snapshot`, oldest first).
 
     `meta` (from `meta_from_snapshot`) and `points` (`Trainer.points()`) are sent only when
     their version changes or the browser asks ("need_meta", e.g. after a remount); the cost
     history goes as the rows after the last sent epoch, or whole on a change or reset.
-    `settings`: showTest, discretize, logScale. Returns the ComponentResult (more, need_meta).
+    `settings`: showTest, discretize, logScale, draw (clicks on the output map send a
+    "click" trigger, see `clicked`). Returns the ComponentResult (more, need_meta, click).
     """
     sent = st.session_state.setdefault(f"_dnn_live:{key}", {"meta": None, "points": None,
                                                                "epoch": None})
@@ -308,7 +316,8 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
     _declare_routes()
     result = _COMPONENT(key=key, data=payload, height=height,
                           on_more_change=on_more or _ignore,
-                          on_need_meta_change=on_need_meta or _ignore)
+                          on_need_meta_change=on_need_meta or _ignore,
+                          on_click_change=on_click or _ignore)
     sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
                 epoch=last)
     return result

@@ -9,12 +9,13 @@ import time
 
 import streamlit as st
 
-from ui import controls, live, session, share, state
+from ui import controls, data_panels, live, session, share, state
 from ui.runtime import guarded
 
 RUNNING = "pg_running"
 STOPPED = "pg_stopped_because"
-FRAMES_PER_BATCH = 4        # frames trained and sent per fragment run
+FRAMES_PER_BATCH = 4        # frames trained on Play, before the browser asks
+MAX_FRAMES_PER_BATCH = 32   # the most the browser may ask for (twice a round trip's need)
 MAX_FRAME_SECONDS = 0.03    # training time per frame at speed "max"
 MAX_BATCH_SECONDS = 0.25    # a fragment run trains at most this long, whatever the speed
 GRID = 100
@@ -113,6 +114,13 @@ def buttons():
 @guarded("the live view")
 def live_panel():
     """Buttons, status and the live view; reruns alone while training."""
+    click = live.clicked("live")
+    if click:
+        data_panels.draw_click(click["x"], click["y"], bool(click.get("shift")),
+                               bool(click.get("remove")))
+    # Settings are read here, not from the full run: a click can land in a fragment-only
+    # rerun (Streamlit batches it with a "more" trigger).
+    session.sync_trainer()
     trainer = session.get_trainer()
     values = state.current_values(st.session_state)
     top = st.container()
@@ -122,7 +130,7 @@ def live_panel():
             _set_running(False, reason)
     if running():
         wanted = live.requested_frames("live") or FRAMES_PER_BATCH
-        snaps = train_frames(trainer, values, min(wanted, 3 * FRAMES_PER_BATCH))
+        snaps = train_frames(trainer, values, min(wanted, MAX_FRAMES_PER_BATCH))
     else:
         snaps = [trainer.snapshot(GRID)]
     with top:
@@ -133,8 +141,36 @@ def live_panel():
             status.error(trainer.message, icon=":material/warning:")
         elif reason and not running():
             status.info(reason, icon=":material/flag:")
+        if values["draw"]:
+            draw_hint(trainer)
     live.live_view([live.frame_from_snapshot(s) for s in snaps],
                    meta=live.meta_from_snapshot(snaps[-1]),
                    points=trainer.points(), running=running(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
-                             "logScale": values["log_scale"]})
+                             "logScale": values["log_scale"], "draw": values["draw"]})
+
+
+def draw_class_picker():
+    """Which class (or regression target) a click on the map adds."""
+    data = st.session_state.get(data_panels.CANVAS) or session.get_trainer().dataset
+    if data.task == "regression":
+        options, label = (1.0, -1.0), "Target of a drawn point"
+    else:
+        options, label = tuple(range(data.n_classes)), "Class of a drawn point"
+    if st.session_state.get(data_panels.DRAW_CLASS) not in options:
+        st.session_state[data_panels.DRAW_CLASS] = options[0]
+    st.radio(label, options, key=data_panels.DRAW_CLASS, horizontal=True,
+             format_func=lambda k: f"{k:+g}" if data.task == "regression"
+             else str(data.classes[k]))
+
+
+def draw_hint(trainer):
+    """Drawing mode: the class a click adds and how many points there are now."""
+    canvas = st.session_state.get(data_panels.CANVAS) or trainer.dataset
+    classes = canvas.classes if canvas.task != "regression" else ("+1", "−1")
+    chosen = st.session_state.get(data_panels.DRAW_CLASS, 0)
+    other = classes[(int(chosen) + 1) % len(classes)] if canvas.task != "regression" else "−1"
+    st.caption(f"Drawing: **{len(canvas.X)} points**. Click the output map to add "
+               f"class {classes[int(chosen) if canvas.task != 'regression' else 0]}, "
+               f"shift-click for {other}, alt-click to remove the nearest point; "
+               "training goes on with the same network.")

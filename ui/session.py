@@ -53,7 +53,7 @@ def set_custom_data(dataset, keep_weights=False):
     fits (same task and classes, e.g. a drawn point added); otherwise it is rebuilt."""
     trainer = st.session_state.get(_TRAINER)
     fits = (keep_weights and dataset is not None and trainer is not None
-            and trainer.data is not None and trainer.task == dataset.task
+            and trainer.task == dataset.task
             and trainer.dataset.n_classes == dataset.n_classes)
     if fits:
         trainer.replace_data(dataset)

@@ -239,6 +239,7 @@ def _rows():
         Setting("show_test", Bool(), False, "view", "view"),
         Setting("discretize", Bool(), False, "view", "view"),
         Setting("log_scale", Bool(), False, "view", "view"),
+        Setting("draw", Bool(), False, "view", "view"),
         Setting("data", Choice(("toy", "upload", "drawn")), "toy", "classroom", "view"),
         Setting("challenge", challenge.ChallengeKind(), (), "classroom", "view"),
     ]

@@ -146,6 +146,7 @@
       this.build(root.querySelector(".dnn-live") || root);
       this.ctx = { Plotly: window.Plotly, meta: null, points: null, settings: {},
         running: false, curve: this.curve, best: null, lut, paint,
+        send: (name, value) => this.component && this.component.setTriggerValue(name, value),
         colormap: (q) => this.colormap(q), toDataURL: this.toDataURL.bind(this) };
     }
     build(host) {

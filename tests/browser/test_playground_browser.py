@@ -79,3 +79,16 @@ def test_a_diverging_run_stops_and_names_the_cause(open_app):
     alert.first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Play").wait_for()
     assert page.problems == []
+
+
+def test_clicking_the_map_in_drawing_mode_adds_a_point(open_app):
+    page = open_app("?draw=true")
+    page.get_by_text("500 points").wait_for()
+    box = page.locator(OUTPUT_CANVAS).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    page.get_by_text("501 points").wait_for(timeout=15_000)
+    page.keyboard.down("Shift")
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
+    page.keyboard.up("Shift")
+    page.get_by_text("502 points").wait_for(timeout=15_000)
+    assert page.problems == []

@@ -52,6 +52,20 @@
       this.tables = {};
       ctx.Plotly.newPlot(this.plot, this.pointTraces(), this.layout(), CONFIG);
       this.place();
+      this.onClick = this.onClick.bind(this);
+      this.wrap.addEventListener("click", this.onClick);
+    }
+    /** Drawing mode: a click sends its input-plane point to the server ("click" trigger):
+     * plain adds a point of the chosen class, shift the other class, alt/ctrl removes the
+     * nearest point (ConvNetJS's demo). The engine, not the browser, changes the data. */
+    onClick(ev) {
+      if (!this.ctx.settings.draw) return;
+      const rect = this.canvas.getBoundingClientRect();
+      const u = (ev.clientX - rect.left) / rect.width, v = (ev.clientY - rect.top) / rect.height;
+      if (u < 0 || u > 1 || v < 0 || v > 1) return;
+      const [x0, x1, y0, y1] = this.ctx.meta.domain;
+      this.ctx.send("click", { x: x0 + u * (x1 - x0), y: y1 - v * (y1 - y0),
+        shift: ev.shiftKey, remove: ev.altKey || ev.ctrlKey || ev.metaKey });
     }
     layout() {
       const side = Math.max(180, Math.min(this.el.clientWidth || 360, this.el.clientHeight || 360));
@@ -140,6 +154,7 @@
     // -- the view interface
     update(frame, ctx) {
       this.ctx = ctx;
+      this.wrap.classList.toggle("dnnlive-drawing", !!ctx.settings.draw);
       if (this.mode === "full" || this.showTest !== !!ctx.settings.showTest) {
         this.showTest = !!ctx.settings.showTest;
         this.mode = "fast";
@@ -149,6 +164,7 @@
     }
     full(frame, ctx) {
       this.ctx = ctx;
+      this.wrap.classList.toggle("dnnlive-drawing", !!ctx.settings.draw);
       this.showTest = !!ctx.settings.showTest;
       this.paintFrame(frame);
       ctx.Plotly.react(this.plot, [this.heatTrace(frame), ...this.pointTraces()], this.layout(), CONFIG);
@@ -162,6 +178,7 @@
       this.place();
     }
     destroy() {
+      this.wrap.removeEventListener("click", this.onClick);
       this.ctx.Plotly.purge(this.plot);
       this.wrap.remove();
     }
