@@ -43,6 +43,17 @@ def _wait_healthy(url, proc, timeout=30.0):
     raise RuntimeError(f"streamlit did not answer at {url} within {timeout} s")
 
 
+def watch(page, *allowed):
+    """Collect into `page.problems` every console error, page error and request to a URL
+    that starts with none of `allowed` (data: and blob: URLs are always allowed)."""
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("request", lambda r: r.url.startswith((*allowed, "data:", "blob:"))
+            or page.problems.append(f"request left the app's host: {r.url}"))
+    return page
+
+
 @pytest.fixture(scope="session")
 def streamlit_app(tmp_path_factory):
     """Factory: streamlit_app("tests/browser/apps/x.py") -> "http://127.0.0.1:<port>"."""
@@ -58,7 +69,8 @@ def streamlit_app(tmp_path_factory):
             log = open(logs / f"{Path(script).stem}-{port}.log", "w")
             proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--server.fileWatcherType", "none"],
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
             url = f"http://127.0.0.1:{port}"
             servers[script] = (proc, url, log)

@@ -3,6 +3,8 @@ render as KaTeX and fit the page, clicking a point of the map picks it, and noth
 console error or leaves 127.0.0.1."""
 import pytest
 
+from conftest import watch
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -11,16 +13,10 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 @pytest.fixture(scope="module")
 def hood(streamlit_app, browser):
     """The page loaded once; `problems` collects console errors, page errors, outside requests."""
-    url = streamlit_app("app_pages/under_the_hood.py")
+    base = streamlit_app("app.py")
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    local = (url, url.replace("http", "ws"), "data:", "blob:")
-    page.on("request", lambda r: r.url.startswith(local)
-            or page.problems.append(f"request left 127.0.0.1: {r.url}"))
-    page.goto(url)
+    page = watch(context.new_page(), base + "/")
+    page.goto(base + "/under_the_hood")
     page.wait_for_selector(IDLE, timeout=60_000)
     page.wait_for_selector(".katex", timeout=30_000)
     yield page

@@ -9,6 +9,8 @@ import base64
 import numpy as np
 import pytest
 
+from conftest import watch
+
 from ui import live
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -26,11 +28,7 @@ def live_page(browser, streamlit_app):
     base = streamlit_app(APP)
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("request", lambda r: r.url.startswith((base + "/", "data:", "blob:"))
-            or page.problems.append(f"request left the app's host: {r.url}"))
+    watch(page, base + "/")
     page.goto(base)
     page.wait_for_selector(APP_READY)
     page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")

@@ -2,6 +2,8 @@
 stops it, a diverging run says why, and nothing but the app's own server is contacted."""
 import pytest
 
+from conftest import watch
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -20,11 +22,7 @@ def open_app(browser, streamlit_app):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on("request", lambda r: r.url.startswith((base + "/", "data:", "blob:"))
-                or page.problems.append(f"request left the app's host: {r.url}"))
+        watch(page, base + "/")
         page.goto(f"{base}/{query}")
         page.wait_for_selector(APP_READY)
         page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import plotly
 import pytest
 
+from conftest import watch
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -44,11 +46,7 @@ def harness(browser):
     context = browser.new_context(viewport={"width": 760, "height": 1000})
     context.route("**/*", serve)
     page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("request", lambda r: r.url.startswith((BASE + "/", "data:", "blob:"))
-            or page.problems.append(f"request left 127.0.0.1: {r.url}"))
+    watch(page, BASE + "/")
     page.goto(BASE + "/harness/index.html")
     page.wait_for_function("window.H && window.DNNLive.views.network && window.DNNLive.views.weights")
     yield page
