@@ -71,11 +71,13 @@ def test_size_limit_is_checked_before_reading():
         upload.decode(data)
 
 
-def test_streamlit_upload_limit_is_above_ours():
+def test_the_uploaders_stated_limit_is_ours():
+    """Streamlit's uploader shows maxUploadSize and refuses larger files in the browser;
+    the server-side check repeats the same limit."""
     import tomllib
     from pathlib import Path
     config = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 > upload.MAX_BYTES
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == upload.MAX_BYTES
 
 
 def test_training_statistics_are_the_trainers():
