@@ -1,5 +1,5 @@
 # DNN Playground. `make run` starts the app, `make test` runs every test, `make bench`
-# measures the engine against its peers. Each installs what it needs into .venv first.
+# measures the engine against its peers and `make bench-live` the live view in Chromium. Each installs what it needs into .venv first.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +10,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: run test test-fast bench browser clean
+.PHONY: run test test-fast bench bench-live browser clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test-fast: $(BIN)/.dev
 
 bench: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.engine
+
+# The app in Chromium against TF Playground's figures (about 5 minutes; a quiet machine).
+bench-live: $(BIN)/.dev browser
+	$(BIN)/python -m benchmarks.live
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,8 +9,8 @@ An epoch is one pass over the training set, reshuffled each epoch, last partial 
 included. At the end of each epoch the trainer evaluates the whole training and test sets
 (dropout off) and appends a row to `history`.
 
-A run diverges when a step's loss or parameters become non-finite (the last finite
-parameters are put back), when a weight matrix's norm passes `MAX_WEIGHT_NORM`, or when the
+A run diverges when a step's loss or parameters become non-finite (the parameters from
+before the update that broke them are put back), when a weight matrix's norm passes `MAX_WEIGHT_NORM`, or when the
 training loss stays above `BLOWUP_FACTOR` times its starting value for `BLOWUP_EPOCHS`
 epochs in a row (a stable loss such as BCE on logits stays finite while it explodes). The
 record then says `diverged` with a message, and later steps refuse until `reset()`.
@@ -221,9 +221,8 @@ class Trainer:
             np.copyto(keep, p.value)
         self.optimizer.lr = self.schedule(self.epoch)
         update_parameters(self.optimizer)
-        if not all(np.isfinite(p.value).all() for p in self.params):
-            return self._diverge(f"a weight became non-finite at epoch {self.epoch}",
-                                 restore=True)
+        # A weight made non-finite by this update shows in the next step's loss (or in the
+        # epoch's evaluation), which puts `_backup`, taken just before it, back.
         self.steps += 1
         if not advance:
             return StepRecord(self.epoch, self.steps, float(cost), False)
@@ -260,8 +259,9 @@ class Trainer:
     def _end_epoch(self):
         """Evaluate both sets and append a history row; False if the run diverged."""
         row = self.evaluator.epoch_row()
-        if not (np.isfinite(row["train_loss"]) and np.isfinite(row["test_loss"])):
-            self._diverge(f"the loss over the data became non-finite at epoch {self.epoch}")
+        if not np.isfinite([row["train_loss"], row["test_loss"], *row["weight_norm"]]).all():
+            self._diverge(f"the loss or a weight became non-finite at epoch {self.epoch}",
+                          restore=True)
             return False
         self.history.append(row)
         if self.epoch == 0:

@@ -232,3 +232,15 @@ def test_peeking_at_the_next_batch_does_not_change_the_run():
     b.run_epochs(2)
     for p, q in zip(a.params, b.params):
         np.testing.assert_array_equal(p.value, q.value)
+
+
+def test_an_update_that_overflows_the_weights_is_rolled_back():
+    t = Trainer(TrainConfig(batch=500, hidden=(3,)))
+    t.run_epochs(1)
+    before = [p.value.copy() for p in t.params]
+    t.model.dense_layers()[0].W[0, 0] = np.inf  # as if the last update had overflowed
+    t._backup = before
+    rec = t.step()
+    assert rec.diverged and "non-finite" in rec.message
+    for p, w in zip(t.params, before):
+        np.testing.assert_array_equal(p.value, w)

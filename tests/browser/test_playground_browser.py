@@ -90,3 +90,16 @@ def test_clicking_the_map_in_drawing_mode_adds_a_point(open_app):
     page.keyboard.up("Shift")
     page.get_by_text("502 points").wait_for(timeout=15_000)
     assert page.problems == []
+
+
+def test_sessions_are_isolated(open_app):
+    student_a, student_b = open_app("?seed=1"), open_app("?seed=2")
+    student_a.get_by_role("button", name="Play").click()
+    student_a.wait_for_function(
+        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') >= 10")
+    assert epoch(student_b) == 0 and student_b.get_by_role("button", name="Play").is_visible()
+    student_b.get_by_role("button", name="Step", exact=True).click()
+    student_b.wait_for_function(
+        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') === 1")
+    assert epoch(student_a) > 10
+    assert student_a.problems == [] and student_b.problems == []
