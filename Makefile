@@ -1,5 +1,6 @@
 # DNN Playground. `make run` starts the app, `make test` runs every test, `make bench`
-# measures the engine against its peers and `make bench-live` the live view in Chromium. Each installs what it needs into .venv first.
+# measures the engine against its peers and `make bench-live` the live view in Chromium.
+# Each installs what it needs into .venv first.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
