@@ -43,11 +43,20 @@ def _wait_healthy(url, proc, timeout=30.0):
     raise RuntimeError(f"streamlit did not answer at {url} within {timeout} s")
 
 
+# Opened at a page's own path (/under_the_hood), Streamlit's frontend first probes for its
+# server under that path, gets 404, then uses the root: its design, not an error of ours.
+BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
+def _console_error(m):
+    return m.type == "error" and not (m.location or {}).get("url", "").endswith(BASE_PATH_PROBES)
+
+
 def watch(page, *allowed):
     """Collect into `page.problems` every console error, page error and request to a URL
     that starts with none of `allowed` (data: and blob: URLs are always allowed)."""
     page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("console", lambda m: _console_error(m) and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     page.on("request", lambda r: r.url.startswith((*allowed, "data:", "blob:"))
             or page.problems.append(f"request left the app's host: {r.url}"))
