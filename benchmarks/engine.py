@@ -59,6 +59,9 @@ def problem(sizes, n, loss, seed=0):
 def dnn_core_step(sizes, X, y, loss_name):
     rng = np.random.default_rng(0)
     model = dc.build_mlp(sizes[0], sizes[1:-1], "tanh", sizes[-1], init="xavier", rng=rng)
+    # As the Trainer does, and as PyTorch does for an input without requires_grad: the
+    # gradient of the data is not computed.
+    model.dense_layers()[0].input_grad = False
     loss = dc.get_loss(loss_name)
     opt = dc.make_optimizer("sgd", model.parameters(), 0.01)
     target = y.astype(np.int64) if loss_name == "ce" else y.reshape(-1, 1)
