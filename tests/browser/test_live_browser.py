@@ -82,7 +82,7 @@ def test_play_animates_the_output_map_and_pause_stops_it(live_page):
 
     page.get_by_text("Play", exact=True).click()
     page.wait_for_function(f"""window.__dnnLive.framesDrawn >= {drawn + 20}
-        && +document.querySelector('{EPOCH}').textContent.replace(/,/g, '') >= {start + 20}""")
+        && +(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= {start + 20}""")
     assert output_image(page) != image
     assert page.evaluate("window.__dnnLive.requests") > 0
 

@@ -46,7 +46,7 @@ def test_play_changes_the_output_map_and_pause_stops_it(open_app):
     start, image = epoch(page), output_image(page)
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(
-        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') >= {start + 15}")
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= {start + 15}")
     assert output_image(page) != image
     assert page.get_by_role("button", name="Pause").is_visible()
 
@@ -66,7 +66,7 @@ def test_step_moves_exactly_one_epoch(open_app):
     before = epoch(page)
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_function(
-        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') === {before + 1}")
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') === {before + 1}")
     assert page.problems == []
 
 
@@ -96,10 +96,10 @@ def test_sessions_are_isolated(open_app):
     student_a, student_b = open_app("?seed=1"), open_app("?seed=2")
     student_a.get_by_role("button", name="Play").click()
     student_a.wait_for_function(
-        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') >= 10")
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= 10")
     assert epoch(student_b) == 0 and student_b.get_by_role("button", name="Play").is_visible()
     student_b.get_by_role("button", name="Step", exact=True).click()
     student_b.wait_for_function(
-        f"+document.querySelector('{EPOCH}').textContent.replace(/,/g, '') === 1")
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') === 1")
     assert epoch(student_a) > 10
     assert student_a.problems == [] and student_b.problems == []

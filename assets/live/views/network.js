@@ -49,14 +49,6 @@
     return t < 0 ? mix(mid, neg, -t) : mix(mid, pos, t);
   };
 
-  function ensurePixelatedStyle() {
-    if (document.getElementById("dnnlive-pixelated")) return;
-    const style = document.createElement("style");
-    style.id = "dnnlive-pixelated";
-    style.textContent = ".dnnlive-pixelated image { image-rendering: pixelated; }";
-    document.head.appendChild(style);
-  }
-
   /** Positions in data units (1 = one node side); the axes map 1 unit to nodePx screen pixels. */
   function geometry(meta, widthPx) {
     const sizes = meta.layerSizes, r = meta.thumbRes, nCols = sizes.length;
@@ -261,7 +253,6 @@
   }
 
   function mount(container, ctx) {
-    ensurePixelatedStyle();
     const box = document.createElement("div"), links = document.createElement("canvas");
     const div = document.createElement("div");
     box.className = "dnnlive-network";

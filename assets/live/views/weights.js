@@ -39,14 +39,6 @@
     return lut;
   }
 
-  function ensurePixelatedStyle() {
-    if (document.getElementById("dnnlive-pixelated")) return;
-    const style = document.createElement("style");
-    style.id = "dnnlive-pixelated";
-    style.textContent = ".dnnlive-pixelated image { image-rendering: pixelated; }";
-    document.head.appendChild(style);
-  }
-
   /** Matrices (W then dW per layer) placed in rows, in screen px measured from the top left. */
   function pack(sizes, cell, widthPx) {
     let x = MARGIN, top = MARGIN + CAPTION_H, rowH = 0;
@@ -172,7 +164,6 @@
   }
 
   function mount(container, ctx) {
-    ensurePixelatedStyle();
     const box = document.createElement("div"), div = document.createElement("div");
     const labels = document.createElement("div");
     box.className = "dnnlive-weights";
