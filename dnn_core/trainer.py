@@ -23,7 +23,6 @@ from . import features as feats
 from . import regularization as regz
 from .config import TrainConfig, changed_fields, needs_rebuild
 from .data import Standardizer, make_dataset, train_test_split
-from .datasets import DATASETS
 from .history import History
 from .layers import Dropout
 from .losses import get_loss
@@ -280,10 +279,6 @@ class Trainer:
         return True
 
     # ---- reading the state ----------------------------------------------------------
-    @property
-    def info(self):
-        return DATASETS.get(self.config.dataset) if self.data is None else None
-
     def predict_proba(self, X_raw):
         """Class probabilities (n, K) or, for regression, predictions (n,) for raw points."""
         return self.evaluator.predict_proba(X_raw)
