@@ -12,7 +12,7 @@ Modules, one concept each: activations, layers, init, model, losses, regularizat
 optimizers, schedules, datasets, features, data, metrics, steps (the textbook's nine
 steps), gradcheck, history, trainer, snapshot, serialize.
 """
-from . import (activations, data, datasets, features, gradcheck, init, layers, losses,
+from . import (activations, data, datasets, features, init, layers, losses,
                metrics, model, optimizers, regularization, schedules, steps)
 from .activations import ACTIVATIONS, get_activation
 from .config import TrainConfig

@@ -85,6 +85,8 @@ REBUILD_FIELDS = frozenset(
      "init", "loss")
 )
 HYPER_FIELDS = frozenset(f.name for f in fields(TrainConfig)) - REBUILD_FIELDS
+# Changing one of these keeps the weights but starts the optimizer's state afresh.
+OPTIMIZER_FIELDS = frozenset(("optimizer", "momentum", "alpha", "beta1", "beta2", "eps"))
 
 
 def changed_fields(old, new):

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import features as feats
 from . import regularization as regz
-from .config import TrainConfig, changed_fields, needs_rebuild
+from .config import OPTIMIZER_FIELDS, TrainConfig, changed_fields, needs_rebuild
 from .data import Standardizer, make_dataset, train_test_split
 from .history import History
 from .layers import Dropout
@@ -84,9 +84,9 @@ class Trainer:
         self.params = self.model.parameters()
         self._backup = [p.value.copy() for p in self.params]
         self.evaluator = Evaluator(self)
-        self._apply_hyper()
         self.epoch = 0
         self.steps = 0
+        self._apply_hyper()
         self._cursor = 0
         self._order = None
         self.diverged = False
@@ -125,7 +125,7 @@ class Trainer:
         self._prepare_data(np.random.default_rng(np.random.SeedSequence(self.config.seed)
                                                  .spawn(5)[1]))
         self.evaluator = Evaluator(self)
-        self.batch = max(1, min(int(self.config.batch), len(self.X_train)))
+        self._apply_hyper(new_optimizer=False)
         self._cursor, self._order = 0, None
 
     def _targets(self, y):
@@ -138,13 +138,17 @@ class Trainer:
             return 2.0 * t - 1.0  # TF Playground's ±1 labels for a tanh output
         return t
 
-    def _apply_hyper(self):
+    def _apply_hyper(self, new_optimizer=True):
+        """Put the hyper-parameters of `config` in force; the optimizer (and its state) is
+        built anew only when `new_optimizer`."""
         cfg = self.config
-        self.optimizer = make_optimizer(cfg.optimizer, self.params, cfg.lr,
-                                        momentum=cfg.momentum, alpha=cfg.alpha,
-                                        betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
+        if new_optimizer:
+            self.optimizer = make_optimizer(cfg.optimizer, self.params, cfg.lr,
+                                            momentum=cfg.momentum, alpha=cfg.alpha,
+                                            betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
         self.schedule = make_schedule(cfg.schedule, cfg.lr, decay=cfg.decay,
                                       interval=cfg.interval)
+        self.optimizer.lr = self.schedule(self.epoch)
         for layer in self._dropouts():
             layer.p = cfg.dropout
         self.batch = max(1, min(int(cfg.batch), len(self.X_train)))
@@ -155,8 +159,8 @@ class Trainer:
     # ---- changing settings ----------------------------------------------------------
     def update(self, config):
         """Move to `config`: 'kept' (same weights, new hyper-parameters), 'rebuilt' or
-        'same'. A new optimizer keeps the weights but starts its own state afresh, unless
-        only the learning rate or schedule changed."""
+        'same'. A change to the optimizer or its settings keeps the weights but starts the
+        optimizer's state (velocity, Adam's moments) afresh."""
         changed = changed_fields(self.config, config)
         if not changed:
             return "same"
@@ -165,16 +169,7 @@ class Trainer:
         if needs_rebuild(old, config):
             self._build()
             return "rebuilt"
-        if changed <= {"lr", "schedule", "decay", "interval", "batch", "dropout", "reg",
-                       "reg_rate"}:
-            self.schedule = make_schedule(config.schedule, config.lr, decay=config.decay,
-                                          interval=config.interval)
-            self.optimizer.lr = self.schedule(self.epoch)
-            for layer in self._dropouts():
-                layer.p = config.dropout
-            self.batch = max(1, min(int(config.batch), len(self.X_train)))
-        else:
-            self._apply_hyper()
+        self._apply_hyper(new_optimizer=bool(changed & OPTIMIZER_FIELDS))
         return "kept"
 
     def reset(self):

@@ -28,7 +28,7 @@ import numpy as np
 import streamlit as st
 
 from dnn_core.activations import ACTIVATIONS
-from dnn_core.config import changed_fields, needs_rebuild
+from dnn_core.config import OPTIMIZER_FIELDS, changed_fields, needs_rebuild
 from dnn_core.datasets import DATASETS
 from dnn_core.features import FEATURES
 from dnn_core.init import INITIALIZERS
@@ -316,7 +316,6 @@ FIELD_TITLES = {"dataset": "Dataset", "n": "Number of points", "noise": "Noise",
                 "interval": "Interval", "batch": "Batch size", "reg": "Regularization",
                 "reg_rate": "Regularization rate", "dropout": "Dropout"}
 DATA_FIELDS = {"dataset", "n", "noise", "train_frac", "seed"}
-OPTIMIZER_FIELDS = {"optimizer", "momentum", "alpha", "beta1", "beta2", "eps"}
 
 
 def _and(names):

@@ -65,7 +65,8 @@ def session_values(config, values, task):
     new, outside = dict(values), []
     for key, row in state.SCHEMA.items():
         if row.field:
-            form = _SCHEMA_FORM.get(key, lambda c: getattr(c, row.field))(config)
+            form = (_SCHEMA_FORM[key](config) if key in _SCHEMA_FORM
+                    else getattr(config, row.field))
             try:
                 new[key] = row.kind.parse(_text(form))
             except ValueError:
