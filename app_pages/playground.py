@@ -1,7 +1,7 @@
 """Playground: design a network, press Play, and watch every part of it learn live."""
 import streamlit as st
 
-from ui import controls, playground, session, share
+from ui import controls, keys, playground, session, share
 
 with st.sidebar:
     st.subheader("Data")
@@ -20,7 +20,7 @@ title.caption("Build a neural network, press Play, and watch every part of it le
 with link.popover("Share", icon=":material/share:", use_container_width=True):
     share.link_control()
 share.data_link_notice()
-for note in st.session_state.pop("url_notes", []):
+for note in st.session_state.pop(keys.URL_NOTES, []):
     st.warning(note, icon=":material/link_off:")
 
 before = session.get_trainer().config

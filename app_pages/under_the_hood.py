@@ -3,8 +3,8 @@
 code that computed them."""
 import streamlit as st
 
-from ui import hood, hood_view
-from ui.hood_steps import show_step
+from ui.hood import view as hood_view, walk as hood
+from ui.hood.steps import show_step
 from ui.session import get_trainer
 
 st.set_page_config(page_title="Under the hood · DNN Playground", layout="wide")

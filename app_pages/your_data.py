@@ -2,7 +2,8 @@
 share it as a link or a classroom lesson."""
 import streamlit as st
 
-from ui import data_panels, session, share
+from ui import session, share
+from ui.data import panels as data_panels
 
 st.title("Your data")
 share.data_link_notice()

@@ -5,7 +5,7 @@ import pytest
 from dnn_core.config import TrainConfig
 from dnn_core.data import make_dataset
 from dnn_core.trainer import Trainer
-from ui import drawn
+from ui.data import drawn
 
 
 def test_first_click_starts_a_binary_canvas():

@@ -12,7 +12,7 @@ import pytest
 
 from dnn_core.config import TrainConfig
 from dnn_core.trainer import Trainer
-from ui import drawn, export, upload
+from ui.data import drawn, export, upload
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = TrainConfig(dataset="xor", n=200, noise=0.1, seed=7, features=("x1", "x2", "x1x2"),

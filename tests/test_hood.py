@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 from dnn_core import TrainConfig, Trainer
 from dnn_core.activations import ACTIVATIONS, Tanh
 from dnn_core.steps import linear_forward
-from ui import hood, hood_check, hood_tex, session
-from ui.hood_figures import MAX_ROWS, fmt, matrix_figure, pass_diagram
+from ui import keys, session
+from ui.hood import check as hood_check, tex as hood_tex, walk as hood
+from ui.hood.figures import MAX_ROWS, fmt, matrix_figure, pass_diagram
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "under_the_hood.py")
 
@@ -22,7 +23,7 @@ def page(trainer=None, rows=None):
     """The page run once, with `trainer` as the session's run and `rows` typed in."""
     at = AppTest.from_file(PAGE, default_timeout=30)
     if trainer is not None:
-        at.session_state[session._TRAINER] = trainer
+        at.session_state[keys.TRAINER] = trainer
     at.run()
     if rows is not None:
         at.text_input(key="hood_rows").input(rows).run()
@@ -191,7 +192,7 @@ def test_page_renders_the_default_network_with_equations_and_the_picked_sample()
     assert any("W^{[1]}" in latex.value for latex in at.latex)
     picked = figure(at, "sample map")["data"][1]
     assert decode(picked["customdata"]).tolist() == [0]
-    assert at.session_state[session._TRAINER].steps == 0
+    assert at.session_state[keys.TRAINER].steps == 0
 
 
 def test_stepping_through_all_nine_steps_of_a_multiclass_network_raises_nothing():
@@ -217,7 +218,7 @@ def test_stepping_through_all_nine_steps_of_a_multiclass_network_raises_nothing(
 def test_shown_Z_A_dW_for_one_sample_equal_the_engine():
     config = TrainConfig(hidden=(4, 3), activations=("tanh", "tanh"))
     at = page(Trainer(config), rows="7")
-    run = at.session_state[session._TRAINER]
+    run = at.session_state[keys.TRAINER]
     x = run.X_train[[7]]
     dW = engine_gradients(config, [7])
     A = x
@@ -246,7 +247,7 @@ def test_apply_this_step_advances_the_playground_network_by_exactly_one_update(m
     shown_after = shown(at, "W[1] after")
     at.button(key="hood_apply").click().run()
     assert not at.exception
-    run, twin = at.session_state[session._TRAINER], Trainer(config)
+    run, twin = at.session_state[keys.TRAINER], Trainer(config)
     twin.step() if mode else twin.step(indices=[3, 9])
     assert run.steps == 1 and run.epoch == 0
     for a, b in zip(run.params, twin.params):
@@ -283,10 +284,10 @@ def test_large_networks_are_summarised_not_written_out():
 def test_under_the_app_router_apply_moves_the_playgrounds_own_network():
     at = AppTest.from_file(str(Path(PAGE).parent.parent / "app.py"), default_timeout=60)
     at.run()
-    run = at.session_state[session._TRAINER]
+    run = at.session_state[keys.TRAINER]
     at.switch_page("app_pages/under_the_hood.py").run()
     assert not at.exception and at.title[0].value == "Under the hood"
     at.button(key="hood_apply").click().run()
     at.switch_page("app_pages/playground.py").run()
     assert not at.exception
-    assert at.session_state[session._TRAINER] is run and run.steps == 1
+    assert at.session_state[keys.TRAINER] is run and run.steps == 1

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dnn_core.config import TrainConfig
 from dnn_core.trainer import Trainer
 from ui import live
+from ui.live import component
 
 SPIRAL_6X8 = TrainConfig(dataset="spiral", hidden=(8,) * 6, activations="tanh",
                          features=("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"))
@@ -120,8 +121,8 @@ def test_history_rows_send_the_tail_or_the_thinned_whole():
 
 
 def test_loader_is_small_and_every_asset_exists():
-    assert len(live.LOADER.encode()) < 3000
-    for rel in live._asset_urls(*live._declare_routes())["files"].split(","):
+    assert len(component.LOADER.encode()) < 3000
+    for rel in component._asset_urls(*component._declare_routes())["files"].split(","):
         path = rel.split("/", 2)[2].split("?")[0]
         assert (live.ASSETS / path).is_file()
     assert (live.PLOTLY_DATA / "plotly.min.js").is_file()
@@ -149,7 +150,7 @@ def live_page():
 def payload(at):
     element = at.get("bidi_component")
     assert len(element) == 1
-    assert element[0].proto.js_content == live.LOADER
+    assert element[0].proto.js_content == component.LOADER
     return live.unpack(element[0].proto.bytes)
 
 

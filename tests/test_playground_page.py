@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dnn_core import TrainConfig, Trainer
-from ui import live
+from ui import keys, live
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 pytestmark = pytest.mark.xdist_group("apptest")
@@ -23,7 +23,7 @@ def run_app(query=None):
 
 
 def trainer(at):
-    return at.session_state["dnn_trainer"]
+    return at.session_state[keys.TRAINER]
 
 
 def payload(at):

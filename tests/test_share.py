@@ -8,7 +8,7 @@ import pytest
 
 from dnn_core.config import TrainConfig
 from dnn_core.trainer import Trainer
-from ui import challenge, share, state
+from ui import challenge, keys, share, state
 
 
 def test_challenge_text_round_trips_in_a_fixed_order():
@@ -125,7 +125,7 @@ def test_settings_to_url_to_new_session_gives_the_identical_run():
     fresh = AppTest.from_file(app, default_timeout=60)
     fresh.query_params.update(query)
     fresh.run()
-    first, second = at.session_state[session._TRAINER], fresh.session_state[session._TRAINER]
+    first, second = at.session_state[keys.TRAINER], fresh.session_state[keys.TRAINER]
     assert first is not second and first.config == second.config
     assert (second.config.dataset, second.config.seed, second.config.optimizer,
             second.config.activations[0], len(second.config.hidden)) == ("spiral", 7, "adam",

@@ -5,7 +5,7 @@ import pytest
 
 from dnn_core.config import TrainConfig
 from tests.fixtures.csv_files import BAD_FILES, GOOD_ROWS, csv_bytes
-from ui import upload
+from ui.data import upload
 
 
 def test_good_file_with_header_reads_exactly():

@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures.csv_files import BAD_FILES, GOOD_ROWS, csv_bytes
-from ui import export, session
+from ui import keys, session
+from ui.data import export
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "your_data.py")
 
@@ -23,11 +24,11 @@ def _upload(at, name, data, key="upload_file"):
 
 
 def _data(at):
-    return at.session_state[session._DATA] if session._DATA in at.session_state else None
+    return at.session_state[keys.CUSTOM_DATA] if keys.CUSTOM_DATA in at.session_state else None
 
 
 def _trainer(at):
-    return at.session_state[session._TRAINER]
+    return at.session_state[keys.TRAINER]
 
 
 def test_good_file_previews_then_switches_the_data(page):

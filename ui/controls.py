@@ -35,7 +35,7 @@ from dnn_core.init import INITIALIZERS
 from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
 from dnn_core.schedules import SCHEDULES
-from ui import state
+from ui import keys, state
 from ui.state import MAX_LAYERS, MAX_NEURONS, PREFIX, SCHEMA
 from ui.thumbnails import dataset_thumbnail, framed
 
@@ -145,7 +145,7 @@ def data_controls():
 # ---- inputs -------------------------------------------------------------------------
 def _features_changed():
     chosen = ss[PREFIX + "features"]
-    ss[PREFIX + "features"] = tuple(f for f in FEATURES if f in chosen) or ss["features_last"]
+    ss[PREFIX + "features"] = tuple(f for f in FEATURES if f in chosen) or ss[keys.FEATURES_LAST]
 
 
 def feature_controls():
@@ -153,7 +153,7 @@ def feature_controls():
     _ensure_state()
     if hidden("features"):
         return
-    ss["features_last"] = ss[PREFIX + "features"]
+    ss[keys.FEATURES_LAST] = ss[PREFIX + "features"]
     st.pills("Inputs", tuple(FEATURES), selection_mode="multi", key=PREFIX + "features",
              format_func=lambda name: FEATURES[name].title, on_change=_features_changed,
              persist_state="session", help="Features fed to the network (at least one)")

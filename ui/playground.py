@@ -9,11 +9,10 @@ import time
 
 import streamlit as st
 
-from ui import controls, data_panels, live, session, share, state
+from ui import controls, keys, live, session, share, state
+from ui.data import panels as data_panels
 from ui.runtime import guarded
 
-RUNNING = "pg_running"
-STOPPED = "pg_stopped_because"
 FRAMES_PER_BATCH = 4        # frames trained on Play, before the browser asks
 MAX_FRAMES_PER_BATCH = 32   # the most the browser may ask for (twice a round trip's need)
 MAX_FRAME_SECONDS = 0.03    # training time per frame at speed "max"
@@ -22,12 +21,12 @@ GRID = 100
 
 
 def running():
-    return bool(st.session_state.get(RUNNING))
+    return bool(st.session_state.get(keys.RUNNING))
 
 
 def _set_running(on, reason=None):
-    st.session_state[RUNNING] = on
-    st.session_state[STOPPED] = reason
+    st.session_state[keys.RUNNING] = on
+    st.session_state[keys.STOPPED] = reason
 
 
 def toggle_play():
@@ -136,7 +135,7 @@ def live_panel():
     with top:
         share.challenge_banner(trainer)
         status = buttons()
-        reason = st.session_state.get(STOPPED)
+        reason = st.session_state.get(keys.STOPPED)
         if trainer.diverged:
             status.error(trainer.message, icon=":material/warning:")
         elif reason and not running():
@@ -152,23 +151,23 @@ def live_panel():
 
 def draw_class_picker():
     """Which class (or regression target) a click on the map adds."""
-    data = st.session_state.get(data_panels.CANVAS) or session.get_trainer().dataset
+    data = st.session_state.get(keys.CANVAS) or session.get_trainer().dataset
     if data.task == "regression":
         options, label = (1.0, -1.0), "Target of a drawn point"
     else:
         options, label = tuple(range(data.n_classes)), "Class of a drawn point"
-    if st.session_state.get(data_panels.DRAW_CLASS) not in options:
-        st.session_state[data_panels.DRAW_CLASS] = options[0]
-    st.radio(label, options, key=data_panels.DRAW_CLASS, horizontal=True,
+    if st.session_state.get(keys.DRAW_CLASS) not in options:
+        st.session_state[keys.DRAW_CLASS] = options[0]
+    st.radio(label, options, key=keys.DRAW_CLASS, horizontal=True,
              format_func=lambda k: f"{k:+g}" if data.task == "regression"
              else str(data.classes[k]))
 
 
 def draw_hint(trainer):
     """Drawing mode: the class a click adds and how many points there are now."""
-    canvas = st.session_state.get(data_panels.CANVAS) or trainer.dataset
+    canvas = st.session_state.get(keys.CANVAS) or trainer.dataset
     classes = canvas.classes if canvas.task != "regression" else ("+1", "−1")
-    chosen = st.session_state.get(data_panels.DRAW_CLASS, 0)
+    chosen = st.session_state.get(keys.DRAW_CLASS, 0)
     other = classes[(int(chosen) + 1) % len(classes)] if canvas.task != "regression" else "−1"
     st.caption(f"Drawing: **{len(canvas.X)} points**. Click the output map to add "
                f"class {classes[int(chosen) if canvas.task != 'regression' else 0]}, "

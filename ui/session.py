@@ -6,9 +6,8 @@ Pages reach the run only through these functions, so the Playground, "Under the 
 import streamlit as st
 
 from dnn_core import Trainer
+from ui import keys
 
-_TRAINER = "dnn_trainer"
-_DATA = "dnn_custom_data"
 
 
 def current_config():
@@ -26,10 +25,10 @@ def current_config_for(data):
 
 def get_trainer():
     """The session's Trainer, built from the current settings when there is none yet."""
-    trainer = st.session_state.get(_TRAINER)
+    trainer = st.session_state.get(keys.TRAINER)
     if trainer is None:
         trainer = Trainer(current_config(), data=custom_data())
-        st.session_state[_TRAINER] = trainer
+        st.session_state[keys.TRAINER] = trainer
     return trainer
 
 
@@ -44,14 +43,14 @@ def sync_trainer():
 
 def custom_data():
     """The uploaded or drawn Dataset in use, or None for the toy datasets."""
-    return st.session_state.get(_DATA)
+    return st.session_state.get(keys.CUSTOM_DATA)
 
 
 def set_custom_data(dataset, keep_weights=False):
     """Train on `dataset` (a dnn_core Dataset) from now on; None returns to the toy sets.
     With `keep_weights`, the current network goes on learning on the new data when it
     fits (same task and classes, e.g. a drawn point added); otherwise it is rebuilt."""
-    trainer = st.session_state.get(_TRAINER)
+    trainer = st.session_state.get(keys.TRAINER)
     fits = (keep_weights and dataset is not None and trainer is not None
             and trainer.task == dataset.task
             and trainer.dataset.n_classes == dataset.n_classes)
@@ -59,12 +58,12 @@ def set_custom_data(dataset, keep_weights=False):
         trainer.replace_data(dataset)
     else:
         trainer = Trainer(current_config_for(dataset), data=dataset)
-    st.session_state[_DATA] = dataset
+    st.session_state[keys.CUSTOM_DATA] = dataset
     replace_trainer(trainer)
 
 
 def replace_trainer(trainer):
     """Make `trainer` the session's run (e.g. one loaded from a file); its data, if not a
     toy set, becomes the session's data."""
-    st.session_state[_TRAINER] = trainer
-    st.session_state[_DATA] = trainer.data
+    st.session_state[keys.TRAINER] = trainer
+    st.session_state[keys.CUSTOM_DATA] = trainer.data

@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit.runtime.context_util import maybe_trim_page_path
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import challenge, export, session, state
+from ui import challenge, session, state
+from ui.data import export
 
 ss = st.session_state
 # The controls a teacher may hide, in the order the Playground shows them.

@@ -26,9 +26,9 @@ from dnn_core.init import INITIALIZERS
 from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
 from dnn_core.schedules import SCHEDULES
-from ui import challenge
+from ui import challenge, keys
 
-PREFIX = "cfg_"
+PREFIX = keys.SETTING_PREFIX
 FULL_BATCH = 2**31 - 1   # "all": the trainer clips the batch to the training-set size
 MAX_LAYERS, MAX_NEURONS = 8, 32
 # Log-scale steps offered by the sliders; any in-range float from a URL is kept too.
@@ -363,18 +363,17 @@ def current_values(session_state):
     return {key: session_state.get(PREFIX + key, row.default) for key, row in SCHEMA.items()}
 
 
-_STARTED = PREFIX + "_started"
 
 
 def init_session(session_state, query_params):
     """Fill the `cfg_<key>` session keys from the defaults and the URL, once per session.
     Returns the notes about junk in the URL (empty on later calls)."""
-    if session_state.get(_STARTED):
+    if session_state.get(keys.SETTINGS_STARTED):
         return []
     values, notes = parse_query(query_params)
     for key, value in values.items():
         session_state[PREFIX + key] = value
-    session_state[_STARTED] = True
+    session_state[keys.SETTINGS_STARTED] = True
     return notes
 
 

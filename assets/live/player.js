@@ -1,6 +1,6 @@
-/* DNN Playground live player (loaded once per page by ui/live.py's loader).
+/* DNN Playground live player (loaded once per page by ui/live/component.py's loader).
  *
- * Decodes the binary payloads of ui/live.py `pack`, queues their frames, plays them with
+ * Decodes the binary payloads of ui/live/payload.py `pack`, queues their frames, plays them with
  * requestAnimationFrame (at most FPS_CAP a second) and hands each frame to the views
  * registered in window.DNNLive.views: view.update(frame, ctx) while running (cheap path),
  * view.full(frame, ctx) once when paused or stepped (hoverable). While running it asks the

@@ -11,7 +11,7 @@ import numpy as np
 
 from dnn_core import regularization as regz
 from dnn_core.init import get_initializer
-from ui.hood_figures import fmt
+from ui.hood.figures import fmt
 
 MAX_TEX = 4
 OUTPUT_FUNCTION = {"sigmoid": r"\sigma", "softmax": r"\mathrm{softmax}", "identity": "",

@@ -1,4 +1,4 @@
-"""The nine steps on screen: the equations (full width, from `hood_tex`), then the shapes,
+"""The nine steps on screen: the equations (full width, from `ui.hood.tex`), then the shapes,
 the matrices as annotated heatmaps and tables, beside the engine's source that ran.
 
     show_step(walk, step, initial)   # step 1..9; per-layer steps get a layer picker
@@ -11,12 +11,12 @@ import streamlit as st
 
 from dnn_core.init import get_initializer
 from dnn_core.losses import get_loss
-from ui import hood
-from ui.hood_figures import (activation_figure, fmt, is_small, matrix_figure, matrix_summary,
+from ui.hood import walk as hood
+from ui.hood.figures import (activation_figure, fmt, is_small, matrix_figure, matrix_summary,
                              matrix_width)
-from ui import hood_tex
-from ui.hood_tex import equations
-from ui.hood_view import step_buttons
+from ui.hood import tex as hood_tex
+from ui.hood.tex import equations
+from ui.hood.view import step_buttons
 
 PER_LAYER = (1, 2, 3, 6, 7, 9)
 ROW_PIXELS = 640   # small heatmaps share a row up to this width

@@ -10,11 +10,10 @@ import streamlit as st
 from dnn_core.config import TASK_LOSSES
 from dnn_core.data import TASKS
 from dnn_core.datasets import DATASETS
-from ui import drawn, export, session, state, upload
+from ui import keys, session, state
+from ui.data import drawn, export, upload
 
 ss = st.session_state
-CANVAS = "drawn_canvas"        # a drawing with too few points to train on yet
-DRAW_CLASS = "draw_class"      # the class (or regression target) a click adds
 REMOVE_RADIUS = 0.5            # input-plane units
 
 
@@ -43,13 +42,13 @@ def data_summary():
 def _read(file, task):
     """read_csv once per file and task: (dataset, notes) or the error message."""
     key = (file.file_id, task)
-    if ss.get("upload_parsed", (None,))[0] != key:
+    if ss.get(keys.UPLOAD_PARSED, (None,))[0] != key:
         try:
             result = upload.read_csv(file.getvalue(), task, name=file.name)
         except ValueError as exc:
             result = str(exc)
-        ss["upload_parsed"] = (key, result)
-    return ss["upload_parsed"][1]
+        ss[keys.UPLOAD_PARSED] = (key, result)
+    return ss[keys.UPLOAD_PARSED][1]
 
 
 def upload_panel():
@@ -79,15 +78,15 @@ def upload_panel():
 # ---- drawing ------------------------------------------------------------------------
 def _canvas():
     """The drawing clicks add to: the pending canvas, else the data in use."""
-    return ss.get(CANVAS) or session.get_trainer().dataset
+    return ss.get(keys.CANVAS) or session.get_trainer().dataset
 
 
 def apply_drawing(dataset):
     """Train on the drawing when it can be learned from, else keep it as the canvas."""
     if drawn.not_trainable_reason(dataset):
-        ss[CANVAS] = dataset
+        ss[keys.CANVAS] = dataset
     else:
-        ss[CANVAS] = None
+        ss[keys.CANVAS] = None
         use_data(dataset, keep_weights=True)
 
 
@@ -98,7 +97,7 @@ def draw_click(x, y, shift=False, remove=False):
     if remove:
         apply_drawing(drawn.remove_nearest(canvas, x, y, REMOVE_RADIUS))
         return
-    label = drawn.click_label(canvas, ss.get(DRAW_CLASS, 0), shift)
+    label = drawn.click_label(canvas, ss.get(keys.DRAW_CLASS, 0), shift)
     apply_drawing(drawn.add_point(canvas, x, y, label))
 
 
@@ -108,7 +107,7 @@ def _add_typed_point(remove=False):
 
 def _clear_drawing():
     task = session.get_trainer().dataset.task
-    ss[CANVAS] = drawn.empty_canvas("regression" if task == "regression" else "binary")
+    ss[keys.CANVAS] = drawn.empty_canvas("regression" if task == "regression" else "binary")
 
 
 def draw_panel():
@@ -117,18 +116,18 @@ def draw_panel():
         options, label = (1.0, -1.0), "Target of a new point"
     else:
         options, label = tuple(range(canvas.n_classes)), "Class of a new point"
-    if ss.get(DRAW_CLASS) not in options:
-        ss[DRAW_CLASS] = options[0]
-    st.radio(label, options, key=DRAW_CLASS, horizontal=True,
+    if ss.get(keys.DRAW_CLASS) not in options:
+        ss[keys.DRAW_CLASS] = options[0]
+    st.radio(label, options, key=keys.DRAW_CLASS, horizontal=True,
              format_func=lambda k: str(k) if canvas.task == "regression"
              else str(canvas.classes[k]))
     st.caption("On the Playground, click the output map to add a point of this class "
                "(shift-click: the other class); training keeps running.")
     counts = "" if canvas.task == "regression" else " (" + ", ".join(
         f"{int(np.sum(canvas.y == k))} of class {c}" for k, c in enumerate(canvas.classes)) + ")"
-    where = "a new drawing" if ss.get(CANVAS) else _title(canvas)
+    where = "a new drawing" if ss.get(keys.CANVAS) else _title(canvas)
     st.markdown(f"**Points go to** {where}: {len(canvas.X)} points{counts}")
-    reason = drawn.not_trainable_reason(canvas) if ss.get(CANVAS) else None
+    reason = drawn.not_trainable_reason(canvas) if ss.get(keys.CANVAS) else None
     if reason:
         st.info(reason + " The previous data trains until then.")
     left, right, third, fourth = st.columns(4, vertical_alignment="bottom")
@@ -151,14 +150,14 @@ def _load_model_file():
         trainer = export.load_model(file.getvalue())
         values = export.session_values(trainer.config, state.current_values(ss), trainer.task)
     except ValueError as exc:
-        ss["model_message"] = ("error", f"Could not load {file.name}: {exc}. "
+        ss[keys.MODEL_MESSAGE] = ("error", f"Could not load {file.name}: {exc}. "
                                         "The current run stays.")
         return
     for key, value in values.items():
         ss[state.PREFIX + key] = value
     session.set_custom_data(trainer.data)
     session.replace_trainer(trainer)
-    ss["model_message"] = ("success", f"Loaded {file.name}: epoch {trainer.epoch}.")
+    ss[keys.MODEL_MESSAGE] = ("success", f"Loaded {file.name}: epoch {trainer.epoch}.")
 
 
 def take_away_panel():
@@ -169,7 +168,7 @@ def take_away_panel():
                        help=f"Weights, settings, optimizer state and history at epoch "
                             f"{trainer.epoch}; load it back below.")
     st.file_uploader("Load a model file", key="model_file", on_change=_load_model_file)
-    kind, message = ss.pop("model_message", (None, None))
+    kind, message = ss.pop(keys.MODEL_MESSAGE, (None, None))
     if kind:
         getattr(st, kind)(message)
     st.download_button("Download a Python script of this run",

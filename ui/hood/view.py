@@ -7,8 +7,9 @@ import numpy as np
 import streamlit as st
 
 from dnn_core.data import input_domain
-from ui import hood, hood_check
-from ui.hood_figures import fmt, gradcheck_figure, pass_diagram, sample_map
+from ui import keys
+from ui.hood import check as hood_check, walk as hood
+from ui.hood.figures import fmt, gradcheck_figure, pass_diagram, sample_map
 
 PICK, NEXT = "Pick samples", "The Playground's next batch"
 SHORT_TITLES = ("Initialize", "Linear", "Activation", "Forward", "Cost", "Linear back",
@@ -152,8 +153,8 @@ def gradient_check(trainer, indices):
     key = (trainer.steps, id(trainer), tuple(rows_used), bug)
     cheap = n_params * len(rows_used) <= AUTO_CHECK
     if cheap or st.button(f"Run the check ({2 * n_params:,} forward passes)", key="hood_run"):
-        st.session_state.hood_check = (key, hood_check.check_gradients(trainer, rows_used, bug)[0])
-    saved = st.session_state.get("hood_check")
+        st.session_state[keys.HOOD_CHECK] = (key, hood_check.check_gradients(trainer, rows_used, bug)[0])
+    saved = st.session_state.get(keys.HOOD_CHECK)
     if not saved or saved[0] != key:
         return
     rows = saved[1]

@@ -1,29 +1,4 @@
-"""The live-chart component: engine snapshots -> one binary payload -> the browser player.
-
-One keyed Custom Components v2 element (inline, no iframe) holds the whole live view. Its
-inline JS is a small loader; the player (assets/live/player.js), the views and plotly.min.js
-(from the installed plotly package) are served by two v1 asset routes, so nothing comes
-from a CDN. The browser pulls: while `running`, it triggers "more" (n frames) when its queue
-runs low, which reruns only the caller's fragment. Usage, inside the page:
-
-    @st.fragment
-    def live_panel():
-        # Read widgets through st.session_state here: a click that lands in the same flush
-        # as the browser's "more" trigger reruns only this fragment (Streamlit 1.67).
-        trainer, running = st.session_state.trainer, st.session_state.running
-        n = requested_frames("live")               # frames the browser asked for, or 0
-        snaps, deadline = [], time.perf_counter() + 0.25    # answer within ~0.25 s
-        for _ in range(min(n, 32) if running else 0):
-            trainer.run_epochs(epochs_per_frame)
-            snaps.append(trainer.snapshot(res=100))
-            if trainer.diverged or time.perf_counter() > deadline:
-                break
-        snaps = snaps or [trainer.snapshot(res=100)]   # a full rerun, a step, or paused
-        live_view([frame_from_snapshot(s) for s in snaps],
-                  meta=meta_from_snapshot(snaps[-1]), points=trainer.points(),
-                  running=running and not trainer.diverged,
-                  settings={"showTest": show_test, "discretize": discretize,
-                            "logScale": log_scale})
+"""The live view's payload: engine snapshots -> quantized frames -> one binary message.
 
 Payload (`pack`), little-endian, every blob 4-byte aligned:
     "DNNL" | u32 format | u32 n_blobs | u32 header_bytes | n_blobs x (u32 offset, u32 count,
@@ -38,19 +13,11 @@ Quantization (the only loss, exact otherwise; floats travel as float32):
 """
 import hashlib
 import json
-from pathlib import Path
 
 import numpy as np
-import plotly
-import streamlit as st
-import streamlit.components.v1 as components_v1
 
 from dnn_core.features import FEATURES
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets" / "live"
-PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
-PLOTLY_VERSION = plotly.__version__
-VIEW_FILES = ("output", "network", "cost", "weights", "flow")   # load order; missing skipped
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
                    "test_metric", "lr", "grad_norm")
 MAX_HISTORY = 2000
@@ -60,6 +27,7 @@ _CODES = {1: np.uint8, 2: np.float32}
 COLORS = {"neg": "#f59322", "mid": "#e8eaeb", "pos": "#0877bd",
           "classes": ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                       "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]}
+
 
 
 # ---- payload -------------------------------------------------------------------------
@@ -217,111 +185,3 @@ def history_rows(hist, after=None, limit=MAX_HISTORY):
     else:
         keep = np.flatnonzero(epochs > after)
     return {k: np.asarray(hist[k], dtype=np.float32)[keep] for k in HISTORY_COLUMNS}
-
-
-# ---- the component -------------------------------------------------------------------
-def _versioned(path):
-    """`path` relative to ASSETS with a content hash, so browsers never run stale files."""
-    digest = hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest()
-    return f"{path.relative_to(ASSETS).as_posix()}?v={digest}"
-
-
-def _declare_routes():
-    """The two v1 asset routes: our assets folder and plotly's package_data. They register
-    only during a script run, so `live_view` repeats this (a dict update when known)."""
-    return (components_v1.declare_component("dnn_live_assets", path=str(ASSETS)),
-            components_v1.declare_component("plotly_assets", path=str(PLOTLY_DATA)))
-
-
-def _asset_urls(own, plotly_route):
-    """Asset URLs relative to the app's base URL (the loader prepends it)."""
-    files = [ASSETS / "player.js", *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
-    base = f"component/{own.name}/"
-    return {"plotly": f"component/{plotly_route.name}/plotly.min.js?v={PLOTLY_VERSION}",
-            "css": base + _versioned(ASSETS / "live.css"),
-            "files": ",".join(base + _versioned(f) for f in files if f.exists())}
-
-
-LOADER = """export default function (c) {
-  const W = window, root = c.parentElement, host = root.querySelector(".dnn-live");
-  if (!W.__dnnLiveBoot) {
-    const s = document.querySelector('script[src*="/static/js/index."]');
-    const base = s ? s.src.replace(/static\\/js\\/index\\.[^/]*$/, "") : document.baseURI;
-    const d = host.dataset, link = document.createElement("link");
-    link.rel = "stylesheet"; link.href = base + d.css; document.head.appendChild(link);
-    const add = (src) => new Promise((ok, fail) => {
-      const e = document.createElement("script");
-      e.src = base + src; e.async = false; e.onload = ok;
-      e.onerror = () => fail(new Error("live view: cannot load " + src));
-      document.head.appendChild(e);
-    });
-    W.__dnnLiveBoot = Promise.all([d.plotly, ...d.files.split(",")].map(add));
-  }
-  W.__dnnLiveBoot.then(() => W.DNNLive.render(c), (e) => { host.textContent = e.message; });
-  return () => W.DNNLive && W.DNNLive.cleanup(root);
-}
-"""
-
-
-def _register():
-    """The v2 component; its host element carries the asset URLs for the loader."""
-    urls = _asset_urls(*_declare_routes())
-    html = ('<div class="dnn-live" data-plotly="{plotly}" data-css="{css}" '
-            'data-files="{files}"></div>').format(**urls)
-    return st.components.v2.component("dnn_live", html=html, css=".dnn-live{min-height:40px}",
-                                      js=LOADER, isolate_styles=False)
-
-
-_COMPONENT = _register()
-
-
-def requested_frames(key="live"):
-    """How many frames the browser asked for in the "more" trigger of this rerun (0: none)."""
-    value = (st.session_state.get(key) or {}).get("more")
-    return int(value) if isinstance(value, (int, float)) and value > 0 else 0
-
-
-def clicked(key="live"):
-    """The output-map click of this rerun ({x, y, shift, remove}, input-plane units) sent
-    while `settings["draw"]` is on, or None."""
-    value = (st.session_state.get(key) or {}).get("click")
-    return value if isinstance(value, dict) and {"x", "y"} <= value.keys() else None
-
-
-def live_view(frames, *, meta, points=None, running=False, settings=None, key="live",
-              on_more=None, on_need_meta=None, on_click=None, height="content"):
-    """Mount the live view with `frames` (from `frame_from_snapshot`, oldest first).
-
-    `meta` (from `meta_from_snapshot`) and `points` (`Trainer.points()`) are sent only when
-    their version changes or the browser asks ("need_meta", e.g. after a remount); the cost
-    history goes as the rows after the last sent epoch, or whole on a change or reset.
-    `settings`: showTest, discretize, logScale, draw (clicks on the output map send a
-    "click" trigger, see `clicked`). Returns the ComponentResult (more, need_meta, click).
-    """
-    sent = st.session_state.setdefault(f"_dnn_live:{key}", {"meta": None, "points": None,
-                                                               "epoch": None})
-    resend = bool((st.session_state.get(key) or {}).get("need_meta"))
-    pts = points_payload(points) if points is not None else None
-    new_meta = resend or sent["meta"] != meta["version"]
-    new_points = pts is not None and (resend or sent["points"] != pts["version"])
-    hist = frames[-1]["history"]
-    last = float(hist["epoch"][-1]) if len(hist["epoch"]) else None
-    after = sent["epoch"]
-    if new_meta or new_points or after is None or last is None or last < after:
-        after = None
-    payload = pack(frames, meta if new_meta else None, pts if new_points else None,
-                   meta_version=meta["version"], points_version=pts and pts["version"],
-                   history=history_rows(hist, after), history_after=after,
-                   running=running, settings=settings, answered=requested_frames(key))
-    _declare_routes()
-    result = _COMPONENT(key=key, data=payload, height=height,
-                          on_more_change=on_more or _ignore,
-                          on_need_meta_change=on_need_meta or _ignore,
-                          on_click_change=on_click or _ignore)
-    sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
-                epoch=last)
-    return result
-
-
-def _ignore():
-    """Triggers only exist for events that have a callback; the fragment rerun is the point."""
