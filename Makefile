@@ -45,9 +45,10 @@ test-fast: $(BIN)/.dev
 bench: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.engine
 
-# The app in Chromium against TF Playground's figures (about 5 minutes; a quiet machine).
+# The app in Chromium, with TF Playground beside it in the same rounds when TFP_DIST names a
+# build of it (see benchmarks/tfp.py); about 10 minutes on a quiet machine.
 bench-live: $(BIN)/.dev browser
-	$(BIN)/python -m benchmarks.live
+	$(BIN)/python -m benchmarks.live $(if $(TFP_DIST),--tfp-dist $(TFP_DIST))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,8 +5,11 @@
 Starts its own `streamlit run app.py` (loopback, free port, one BLAS thread), drives Debian's
 Chromium (never `playwright install`, 1400x900, a fresh browser per run) on TF Playground's
 configurations (shared/research/tfp-speed.md) at speed 1 (one epoch per drawn frame, as TFP),
-plus (a) at speed "max" and (a) on three pages at once; round by round, so a load change hits
-every configuration alike. Per run: first paint (navigation -> first rAF that sees
+plus (a) at speed "max", (a) on three and on six pages at once, and the biggest network the
+app offers; round by round, so a load change hits every configuration alike. With a build of
+TF Playground (`--tfp-dist DIR` or `--tfp-url URL`, see benchmarks/tfp.py for how to build
+one) each round also measures TFP on its three configurations, right after ours, with the same
+map counter (`tfp.MAP_HOOK`), and the report gives every figure as a ratio to it. Per run: first paint (navigation -> first rAF that sees
 __dnnLive.fullDraws > 0), Streamlit's floor (`notRunning` after `running`), Play -> first frame
 with a larger epoch, then after a 2 s warm-up a 10 s window: frames/s (__dnnLive.framesDrawn),
 epochs/s (live-epoch text), gaps and draw ms, removed charts (MutationObserver), blank rAF
@@ -23,8 +26,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-import numpy as np
 from playwright.sync_api import sync_playwright
+
+from benchmarks import tfp
+from benchmarks.live_report import render
+from benchmarks.procstat import cpu_meter, load1
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -38,7 +44,12 @@ CONFIGS = {   # name -> (URL query, pages)
     "(c) gauss [1]": (f"dataset=gauss&layers=1&speed=1&{TFP_QUERY}x1,x2", 1),
     "(a) speed max": (f"dataset=circle&layers=4,2&speed=max&{TFP_QUERY}x1,x2", 1),
     "(a) x3 pages": (f"dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 3),
+    "(a) x6 pages": (f"dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 6),
+    "biggest: spiral3 8x32, 7 inputs": ("dataset=spiral3&layers=" + ",".join(["32"] * 8) +
+                                        "&activation=tanh&lr=0.03&batch=10&speed=1&features="
+                                        "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2", 1),
 }
+OUR_MAP = '[data-testid="live-output"] canvas, canvas.dnnlive-heat'   # tfp.MAP_HOOK's selector
 OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'
 
 JS_EPOCH = """() => +(document.querySelector('[data-testid="live-epoch"]') || {})
@@ -103,55 +114,6 @@ JS_WINDOW_END = f"""() => {{
 }}"""
 
 
-# ---- /proc: CPU and load ---------------------------------------------------------------
-def _stat(pid):
-    """(ppid, comm, utime + stime ticks) of a process, or None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    rest = text[text.rfind(")") + 2:].split()
-    return int(rest[1]), text[text.find("(") + 1:text.rfind(")")], int(rest[11]) + int(rest[12])
-
-
-def process_groups(server_pid):
-    """{'server', 'browser', 'driver', 'self'}: pid -> CPU ticks, over this process's tree
-    (driver: Playwright's node process; browser: every other descendant but the server)."""
-    stats = {int(p): st for p in os.listdir("/proc") if p.isdigit() and (st := _stat(p))}
-    groups = {"server": {}, "browser": {}, "driver": {}, "self": {os.getpid(): stats[os.getpid()][2]}}
-    todo = [pid for pid, st in stats.items() if st[0] == os.getpid()]
-    while todo:
-        pid = todo.pop()
-        server = pid == server_pid or stats[pid][0] in groups["server"]
-        group = "server" if server else "driver" if stats[pid][1] == "node" else "browser"
-        groups[group][pid] = stats[pid][2]
-        todo += [child for child, st in stats.items() if st[0] == pid]
-    return groups
-
-
-def busy_ticks():
-    """Non-idle CPU ticks of the whole machine (all cores): all but idle and iowait."""
-    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    return sum(ticks) - ticks[3] - ticks[4]
-
-
-def load1():
-    return float(Path("/proc/loadavg").read_text().split()[0])
-
-
-def cpu_meter(server_pid):
-    """Starts measuring; the returned stop() gives CPU % (of one core) per process group and
-    of every process outside them ("other")."""
-    before, busy, start = process_groups(server_pid), busy_ticks(), time.monotonic()
-
-    def stop():
-        groups, pct = process_groups(server_pid), 100 / os.sysconf("SC_CLK_TCK") / (time.monotonic() - start)
-        out = {name: pct * sum(t - before[name].get(pid, 0) for pid, t in procs.items())
-               for name, procs in groups.items()}
-        return dict(out, other=max(0.0, pct * (busy_ticks() - busy) - sum(out.values())))
-    return stop
-
-
 # ---- server and pages -----------------------------------------------------------------
 def start_server(log_path):
     with socket.socket() as s:
@@ -177,12 +139,16 @@ def open_page(browser, url):
     """A fresh context and page at `url`; returns (page, first-paint record)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.add_init_script(JS_WS_HOOK)
+    context.add_init_script(tfp.map_hook(OUR_MAP))
     page = context.new_page()
     page.problems = []   # page errors and console errors, reported with the run
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     page.goto(url, wait_until="commit")     # JS_FIRST also waits for the script's end
-    return page, page.wait_for_function(JS_FIRST, polling="raf", timeout=30_000).json_value()
+    first = page.wait_for_function(JS_FIRST, polling="raf", timeout=30_000).json_value()
+    first["map"] = page.wait_for_function("__map.firstReal > 0 && __map.firstReal", polling="raf",
+                                          timeout=30_000).json_value()
+    return page, first
 
 
 def measure_run(pw, base, query, pages, window_s, server_pid):
@@ -202,8 +168,10 @@ def measure_run(pw, base, query, pages, window_s, server_pid):
         stop_cpu = cpu_meter(server_pid)
         for page in tabs:
             page.evaluate(JS_WINDOW_START)
+            page.evaluate("__map.start()")
         time.sleep(window_s)
-        result["pages"] = [page.evaluate(JS_WINDOW_END) for page in tabs]
+        result["pages"] = [dict(page.evaluate(JS_WINDOW_END), map=page.evaluate("__map.stop()"))
+                           for page in tabs]
         result["cpu"] = stop_cpu()
         result["problems"] = [p for page in tabs for p in page.problems] + [
             e for p in result["pages"] for e in p["errors"]]
@@ -224,152 +192,31 @@ def versions():
             "app": git("rev-parse", "--short", "HEAD").strip() + (" + uncommitted changes" * bool(dirty))}
 
 
-# ---- report --------------------------------------------------------------------------
-TFP = {   # tfp-speed.md medians: epochs/s (= frames/s), gap p50/p95 ms, first paint s, browser CPU %
-    "(a) circle [4,2]": (42.5, "23.5 / 30.8", 0.79, "139 %"),
-    "(b) spiral 6x8, 7 inputs": (11.0, "95.3 / 113.1", 0.75, "156 %"),
-    "(c) gauss [1]": (58.2, "16.8 / 19.9", 0.55, "129 %"),
-}
-
-
-def summarize(r):
-    """Raw run -> the figures reported (per-page means for the three-page runs)."""
-    pages, first = r["pages"], r["first"]
-    flat = lambda key: [x for p in pages for x in p[key]]  # noqa: E731
-    pct = lambda values, q: float(np.percentile(values, q)) if len(values) else np.nan  # noqa: E731
-    rate = lambda key: float(np.mean([p[key] / p["ms"] * 1e3 for p in pages]))  # noqa: E731
-    mean_s = lambda values: float(np.mean(values or [np.nan])) / 1e3  # noqa: E731
-    gaps, draw, arrivals = flat("gaps"), flat("drawMs"), flat("arrivals")
-    ms = sum(p["ms"] for p in pages)
-    split = [x for p in pages for x in request_split(p)]
-    views = {name: [t for p in pages for t in p["viewMs"].get(name, [])] for name in pages[0]["viewMs"]}
-    return {
-        "fps": rate("frames"), "per_page_fps": [p["frames"] / p["ms"] * 1e3 for p in pages],
-        "eps": rate("epochs"), "raf": rate("samples"), "payloads_s": rate("payloads"),
-        "gap50": pct(gaps, 50), "gap95": pct(gaps, 95), "draw50": pct(draw, 50),
-        "draw95": pct(draw, 95), "busy": 100 * sum(draw) / ms,
-        "long": 100 * sum(p["long"] for p in pages) / ms,
-        "views": {k: pct(v, 50) for k, v in views.items()},
-        "per_payload": float(np.mean([a[1] for a in arrivals] or [np.nan])),
-        "starved": 100 * float(np.mean([a[2] == 0 for a in arrivals] or [np.nan])),
-        "rtt": pct([a[3] for a in arrivals], 50),
-        **{k: pct([x[i] for x in split], 50) for i, k in enumerate(("to_first", "to_last", "frontend"))},
-        "ws_kb_s": sum(b for p in pages for _, b in p["ws"]["recv"]) / ms,
-        "paint": mean_s([f["live"] for f in first]), "floor": mean_s([f["app"] for f in first]),
-        "fcp": mean_s([f["fcp"] for f in first if f["fcp"]]),
-        "plotly": mean_s([f["plotly"] for f in first]),
-        "first_full_ms": float(np.mean([f["fullMs"] for f in first])),
-        **{f"{res}_end": mean_s([end for f in first for n, _, end in f["res"] if n.startswith(res)])
-           for res in ("plotly", "player")},
-        **{k: sum(p[k] for p in pages) for k in ("removed", "blank", "samples", "fullDraws")},
-        **r["cpu"], "move": float(np.mean(r["play_to_move"])), "load1": r["load1"]}
-
-
-def request_split(page):
-    """Per payload the player got: (its request sent -> first socket message back, -> last
-    message before the player had it, that message -> the player had it), in ms."""
-    sent, recv = [t for t, _ in page["ws"]["sent"]], [t for t, _ in page["ws"]["recv"]]
-    out = []
-    for arrival in (a[0] for a in page["arrivals"]):
-        asked = max((t for t in sent if t < arrival), default=None)
-        back = [t for t in recv if asked is not None and asked < t <= arrival + 1]
-        if back:
-            out.append((back[0] - asked, back[-1] - asked, max(0.0, arrival - back[-1])))
-    return out
-
-
-def med(rows, key, fmt=".1f"):
-    return format(float(np.median([row[key] for row in rows])), fmt)
-
-
-def table(head, rows):
-    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
-        "| " + " | ".join(map(str, row)) + " |" for row in rows]
-
-
-def render(results, info):
-    s = {name: [summarize(r) for r in runs if "error" not in r] for name, runs in results.items()
-         if any("error" not in r for r in runs)}
-    views = sorted({v for rr in s.values() for r in rr for v in r["views"]})
-    both = lambda rr, a, b: f"{med(rr, a)} / {med(rr, b)}"  # noqa: E731
-    tfp = lambda name, i: TFP[name][i] if name in TFP else "–"  # noqa: E731
-    out = [
-        "# Live view speed: DNN Playground vs TF Playground (this box, headless Chromium)", "",
-        f"Written by `python -m benchmarks.live` on {info['date']} ({info['total_s']:.0f} s). Machine: "
-        f"{info['machine']}. Chromium {info['browser']}, headless, software rendering, 1400x900, a "
-        f"fresh browser per run, on the server's cores. Python {info['python']}; {info['libraries']}. "
-        f"App at {info['app']}. Load: 1-minute average {info['quiet'][0]:.2f} when the first run "
-        f"started (after waiting {info['quiet'][1]:.0f} s, at most 60, for < 1.5); per run below: "
-        "it climbs with the benchmark's own browser threads, so the contamination check is other "
-        "CPU = every process outside the benchmark (other helpers' work); 100 % = one core.", "",
-        f"{info['runs']} runs per configuration, round by round; a {info['window']:.0f} s window after "
-        "a 2 s warm-up that follows the Play click. Speed 1 = one epoch per drawn frame, as in TF "
-        "Playground (TFP, shared/research/tfp-speed.md). First paint = navigation -> the first "
-        "animation frame after the live view's first full draw, warm server (the fresh server's "
-        f"first page: {info['cold']['live'] / 1e3:.2f} s, floor {info['cold']['app'] / 1e3:.2f} s). "
-        "Three-page rows are per page (mean of three); their CPU is the whole browser and the server.",
-        "", "## Medians", ""]
-    head = ["epochs/s", "frames/s (per page)", "TFP epochs/s (= frames/s)", "gap p50 / p95 ms",
-            "TFP gap ms", "draw ms p50 / p95", "first paint s", "TFP first paint s", "Streamlit floor s",
-            "Play -> moving ms", "remounted charts", "blank samples", "server CPU", "browser CPU",
-            "TFP browser CPU", "other CPU"]
-
-    def cells(name, rr):   # one row of `head`: medians of the runs rr
-        fps = " / ".join(f"{f:.1f}" for f in rr[0]["per_page_fps"]) if len(rr) == 1 else med(rr, "fps")
-        return [f"**{med(rr, 'eps')}**", fps, tfp(name, 0), both(rr, "gap50", "gap95"), tfp(name, 1),
-                both(rr, "draw50", "draw95"), f"**{med(rr, 'paint', '.2f')}**", tfp(name, 2),
-                med(rr, "floor", ".2f"), med(rr, "move", ".0f"), sum(r["removed"] for r in rr),
-                f"{sum(r['blank'] for r in rr)} of {sum(r['samples'] for r in rr)}",
-                *(f"{med(rr, k, '.0f')} %" for k in ("server", "browser")), tfp(name, 3),
-                f"{med(rr, 'other', '.0f')} %"]
-    out += table(["config"] + head, [[name] + cells(name, rr) for name, rr in s.items()])
-    out += ["", "## Per run", ""] + table(
-        ["config", "run", "load1 before"] + head + ["page errors"],
-        [[name, i, f"{r['load1']:.2f}"] + (["failed: " + r["error"]] if "error" in r else
-                                           cells(name, [summarize(r)]) + [len(r["problems"])])
-         for name, runs in results.items() for i, r in enumerate(runs, 1)])
-    problems = sorted({p[:160] for rr in results.values() for r in rr for p in r.get("problems", [])})
-    out += ["", f"Page errors seen: {'; '.join(problems)}" if problems else "No page errors.", "",
-            "## Pacing: draw time against waiting for frames (medians of runs)", "",
-            "rAF/s = animation frames the page produced (60 at most; what TFP counted as frames/s); "
-            "long tasks = share of the window in main-thread tasks over 50 ms; draw busy = share in "
-            "the player's draw calls; starved = payloads that found the player's queue empty; rtt = "
-            "the player's smoothed request -> payload time, split by socket time stamps into request "
-            "sent -> first message back, -> last message before the player had the payload, and "
-            "that message -> player; view ms = median per drawn frame (browser clock: 0.1 ms).", ""]
-    out += table(["config", "rAF/s", "long tasks", "draw busy", "payloads/s", "frames per payload",
-                  "starved", "rtt ms", "sent -> first msg ms", "sent -> last msg ms",
-                  "last msg -> player ms", "socket kB/s in", "full draws"] + [f"{v} ms" for v in views],
-                 [[name, med(rr, "raf"), f"{med(rr, 'long', '.0f')} %", f"{med(rr, 'busy', '.0f')} %",
-                   med(rr, "payloads_s"), med(rr, "per_payload"), f"{med(rr, 'starved', '.0f')} %"]
-                  + [med(rr, k, ".0f") for k in ("rtt", "to_first", "to_last", "frontend", "ws_kb_s",
-                                                   "fullDraws")]
-                  + [f"{np.median([r['views'].get(v, np.nan) for r in rr]):.2f}" for v in views]
-                  for name, rr in s.items()])
-    out += ["", "## First paint, step by step (seconds from navigation, medians of runs)", "",
-            "Plotly ready = first animation frame with window.Plotly defined (after its parse).", ""]
-    out += table(["config", "first contentful paint", "Streamlit floor (script done)",
-                  "player.js loaded", "plotly.min.js loaded", "Plotly ready", "live view drawn",
-                  "first full draw ms"],
-                 [[name] + [med(rr, k, ".2f") for k in ("fcp", "floor", "player_end", "plotly_end",
-                                                         "plotly", "paint")]
-                  + [med(rr, "first_full_ms", ".0f")] for name, rr in s.items()])
-    return "\n".join(out) + "\n"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--window", type=float, default=10.0, help="seconds measured per run")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "live_results.md"))
+    peer = parser.add_mutually_exclusive_group()
+    peer.add_argument("--tfp-dist", help="a TF Playground build folder to serve on loopback")
+    peer.add_argument("--tfp-url", help="a TF Playground build already served on loopback")
+    parser.add_argument("--only", nargs="*", help="measure only these configurations")
     args = parser.parse_args(argv)
+    configs = {k: v for k, v in CONFIGS.items() if not args.only or k in args.only}
+    stop_tfp, tfp_url = (None, args.tfp_url)
+    if args.tfp_dist:
+        tfp_url, stop_tfp = tfp.serve_dist(args.tfp_dist)
+    if tfp_url:
+        tfp.reachable(tfp_url)
     t_start = time.monotonic()
     while load1() >= 1.5 and time.monotonic() - t_start < 60:   # up to 60 s for a quieter box
         time.sleep(2)
     quiet = load1(), time.monotonic() - t_start
     print(f"load1 {quiet[0]:.2f} after waiting {quiet[1]:.0f} s", flush=True)
     server, base = start_server(log := Path("/tmp") / f"bench-live-streamlit-{os.getpid()}.log")
-    results, info = {name: [] for name in CONFIGS}, versions()
+    results, info = {name: [] for name in configs}, versions()
+    peers = {name: [] for name in configs if tfp_url and name in tfp.CONFIGS}
+    launch = lambda pw: pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # noqa
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # cold page
@@ -377,7 +224,7 @@ def main(argv=None):
             info.update(browser=browser.version, cold=open_page(browser, cold_url)[1])
             browser.close()
             for run in range(1, args.runs + 1):
-                for name, (query, pages) in CONFIGS.items():
+                for name, (query, pages) in configs.items():
                     try:
                         r = measure_run(pw, base, query, pages, args.window, server.pid)
                     except Exception as error:  # a misbehaving app is reported, not fatal
@@ -386,12 +233,23 @@ def main(argv=None):
                     results[name].append(r)
                     print(f"run {run} {name}:", r.get("error") or "frames/s " + ", ".join(
                         f"{p['frames'] / p['ms'] * 1e3:.1f}" for p in r["pages"]), flush=True)
+                    if name in peers:
+                        try:
+                            t = tfp.measure_tfp_run(pw, tfp_url, name, args.window, launch,
+                                                    lambda: cpu_meter(-1))
+                        except Exception as error:
+                            t = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
+                        peers[name].append(t)
+                        print(f"run {run} {name} TFP:", t.get("error") or
+                              f"frames/s {t['shown'] / t['ms'] * 1e3:.1f}", flush=True)
     finally:
         server.kill()   # our own server, by its pid
         server.wait()
+        if stop_tfp:
+            stop_tfp()
     info.update(quiet=quiet, total_s=time.monotonic() - t_start,
                 date=time.strftime("%Y-%m-%d %H:%M"), window=args.window, runs=args.runs)
-    Path(args.out).write_text(render(results, info))
+    Path(args.out).write_text(render(results, info, peers))
     print(f"wrote {args.out}; streamlit log {log}")
 
 
