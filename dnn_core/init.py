@@ -31,6 +31,13 @@ def normal(shape, rng):
     return rng.normal(0.0, 0.01, size=shape)
 
 
+@initializer("large", "Large normal (×10)", r"W \sim \mathcal{N}(0,\ 10^2)")
+def large(shape, rng):
+    """The course's "random" initialization, np.random.randn(out, in) * 10: too large, so
+    sigmoid and tanh saturate and the first costs are huge."""
+    return rng.normal(0.0, 10.0, size=shape)
+
+
 @initializer("uniform", "Uniform ±0.5", r"W \sim \mathcal{U}(-0.5,\ 0.5)")
 def uniform(shape, rng):
     """TF Playground's initial weights."""
