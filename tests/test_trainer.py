@@ -244,3 +244,14 @@ def test_an_update_that_overflows_the_weights_is_rolled_back():
     assert rec.diverged and "non-finite" in rec.message
     for p, w in zip(t.params, before):
         np.testing.assert_array_equal(p.value, w)
+
+
+def test_the_divergence_message_stays_true_when_the_learning_rate_is_lowered():
+    t = Trainer(TrainConfig(dataset="spiral", lr=10.0))
+    assert t.run_epochs(100).diverged
+    assert "learning rate 10" in t.message and "lower it and press Reset" in t.message
+    t.update(t.config.replace(lr=0.01))
+    assert "(10) is probably too high" not in t.message and "lower it" not in t.message
+    assert "diverged at learning rate 10" in t.message and "is now 0.01" in t.message
+    assert "Reset to start again with the current settings" in t.message
+    assert t.snapshot(10)["message"] == t.message
