@@ -72,6 +72,32 @@ def unflatten(flat, shapes):
     return out
 
 
+def optimizer_state(opt):
+    """A keyframe's copy of `opt`'s state (None if it has more than STATE_ROOM vectors)."""
+    if len(opt.STATE) > STATE_ROOM:
+        return None
+    return {"name": opt.name, "hyper": opt.hyper(), "t": getattr(opt, "t", None),
+            "keys": list(opt.STATE),
+            "state": np.concatenate([getattr(opt, key) for key in opt.STATE] or [np.empty(0)])}
+
+
+def same_optimizer(opt, saved):
+    """True when `saved` (a keyframe's optimizer state) is `opt`'s kind with its settings."""
+    return saved is not None and (saved["name"], saved["hyper"]) == (opt.name, opt.hyper())
+
+
+def restore_optimizer(opt, saved):
+    """Put a keyframe's optimizer state back into `opt` (see `same_optimizer`)."""
+    state = {"name": opt.name, "lr": opt.lr, **saved["hyper"]}
+    shapes = [p.value.shape for p in opt.params]
+    vectors = np.split(saved["state"], len(saved["keys"])) if saved["keys"] else []
+    for key, flat in zip(saved["keys"], vectors):
+        state[key] = unflatten(flat, shapes)
+    if saved["t"] is not None:
+        state["t"] = saved["t"]
+    opt.load_state_dict(state)
+
+
 class Recorder:
     """The keyframes of one run, oldest first; `record[i]` is a Keyframe."""
 

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import features as feats
 from . import regularization as regz
 from .config import OPTIMIZER_FIELDS, TrainConfig, changed_fields, needs_rebuild
-from .data import Standardizer, make_dataset, train_test_split
+from .data import make_dataset
 from .divergence import Divergence
 from .head import output_head
 from .history import History
@@ -32,7 +31,9 @@ from .layers import Dropout
 from .losses import get_loss
 from .model import build_mlp
 from .optimizers import make_optimizer
-from .recorder import STATE_ROOM, Keyframe, Recorder, flatten, unflatten
+from .prepare import prepare_data
+from .recorder import (Keyframe, Recorder, flatten, optimizer_state, restore_optimizer,
+                       same_optimizer, unflatten)
 from .schedules import make_schedule
 from .snapshot import Evaluator
 from .steps import compute_cost, model_backward, model_forward, update_parameters
@@ -96,21 +97,9 @@ class Trainer:
         self.watch.start_loss = row["train_loss"] - row["train_penalty"]
 
     def _prepare_data(self, split_rng):
-        """Split, build the input features, standardize (fitted on the training part)."""
-        cfg, ds = self.config, self.dataset
-        X_tr, y_tr, X_te, y_te = train_test_split(ds.X, ds.y, cfg.train_frac, split_rng)
-        self.raw = {"train_X": X_tr, "train_y": y_tr, "test_X": X_te, "test_y": y_te}
-        F_tr = feats.transform(X_tr, cfg.features)
-        self.scaler = Standardizer().fit(F_tr)
-        self.X_train = self.scaler.transform(F_tr)
-        self.X_test = self.scaler.transform(feats.transform(X_te, cfg.features))
+        """Split, input features, standardization, targets (see `prepare.py`)."""
+        vars(self).update(prepare_data(self.dataset, self.config, self.head, split_rng))
         self._all_rows = np.arange(len(self.X_train))
-        # Uploaded regression targets come in any units (prices, metres): the network
-        # learns them standardized and predictions are mapped back.
-        own_regression = ds.task == "regression" and ds.source != "toy"
-        self.target_scaler = (Standardizer().fit(y_tr.astype(np.float64)) if own_regression
-                              else Standardizer(mean=0.0, std=1.0))
-        self.T_train, self.T_test = self._targets(y_tr), self._targets(y_te)
 
     def replace_data(self, data):
         """Go on training the same network on `data` (e.g. a point drawn or removed while
@@ -127,16 +116,6 @@ class Trainer:
         self.evaluator = Evaluator(self)
         self._apply_hyper(new_optimizer=False)
         self._cursor, self._order = 0, None
-
-    def _targets(self, y):
-        if self.loss_name == "ce":
-            return y.astype(np.int64)
-        t = y.astype(np.float64).reshape(-1, 1)
-        if self.task == "regression":
-            return self.target_scaler.transform(t)
-        if self.head.activation == "tanh":
-            return 2.0 * t - 1.0  # TF Playground's ±1 labels for a tanh output
-        return t
 
     def _apply_hyper(self, new_optimizer=True):
         """Put the hyper-parameters of `config` in force; the optimizer (and its state) is
@@ -294,12 +273,7 @@ class Trainer:
 
     # ---- the recorded run -----------------------------------------------------------
     def _keyframe(self, row):
-        opt, optimizer = self.optimizer, None
-        if self.record.keeps_optimizer and len(opt.STATE) <= STATE_ROOM:
-            optimizer = {"name": opt.name, "hyper": opt.hyper(), "t": getattr(opt, "t", None),
-                         "keys": list(opt.STATE),
-                         "state": np.concatenate([getattr(opt, k) for k in opt.STATE]
-                                                 or [np.empty(0)])}
+        optimizer = optimizer_state(self.optimizer) if self.record.keeps_optimizer else None
         return Keyframe(self.epoch, self.steps, flatten(p.value for p in self.params),
                         flatten((p.grad for p in self.params), np.float32), optimizer,
                         self._rng_states(), self.watch.blowup_epochs, row)
@@ -317,27 +291,14 @@ class Trainer:
         kf = self.record[i]
         self.record.truncate(i)
         shapes = [p.value.shape for p in self.params]
-        for p, w, g in zip(self.params, unflatten(kf.weights, shapes),
-                           unflatten(kf.grads, shapes)):
-            np.copyto(p.value, w)
-            np.copyto(p.grad, g)
-        self.epoch, self.steps, self._cursor, self._order = kf.epoch, kf.steps, 0, None
-        self._shuffle_rng.bit_generator.state = kf.rng["shuffle"]
-        self.dropout_rng.bit_generator.state = kf.rng["dropout"]
+        self._put_back(unflatten(kf.weights, shapes), unflatten(kf.grads, shapes), kf.epoch,
+                       kf.steps, kf.rng)
         self.watch.cause, self.watch.blowup_epochs = None, kf.blowup_epochs
         self.history.truncate(kf.row)
-        saved, opt = kf.optimizer, self.optimizer
-        restored = saved is not None and (saved["name"], saved["hyper"]) == (opt.name,
-                                                                             opt.hyper())
+        restored = same_optimizer(self.optimizer, kf.optimizer)
         self._apply_hyper(new_optimizer=not restored)
         if restored:
-            state = {"name": opt.name, "lr": opt.lr, **saved["hyper"]}
-            vectors = np.split(saved["state"], len(saved["keys"])) if saved["keys"] else []
-            for key, flat in zip(saved["keys"], vectors):
-                state[key] = unflatten(flat, shapes)
-            if saved["t"] is not None:
-                state["t"] = saved["t"]
-            opt.load_state_dict(state)
+            restore_optimizer(self.optimizer, kf.optimizer)
         return restored
 
     def snapshot_at(self, i, res=100):
@@ -363,11 +324,20 @@ class Trainer:
 
     def load_state_dict(self, state):
         """Put back a `state_dict()`; ValueError saying what does not fit this run."""
-        params = state["params"]
-        if len(params) != len(self.params):
+        self._put_back(state["params"], state["grads"], state["epoch"], state["steps"],
+                       state["rng"], state["cursor"], state["order"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.watch.load_state_dict(state["divergence"])
+        self.history.load_state_dict(state["history"])
+        self.record.load_state_dict(state["record"])
+
+    def _put_back(self, params, grads, epoch, steps, rng, cursor=0, order=None):
+        """Parameters and gradients (one array per Param), counters, the epoch's order and
+        the random streams; ValueError on anything that does not fit this network."""
+        if len(params) != len(self.params) or len(grads) != len(self.params):
             raise ValueError(f"{len(params)} parameter arrays for a network of "
                              f"{len(self.params)}")
-        for i, (p, saved, grad) in enumerate(zip(self.params, params, state["grads"])):
+        for i, (p, saved, grad) in enumerate(zip(self.params, params, grads)):
             if np.shape(saved) != p.value.shape or np.shape(grad) != p.value.shape:
                 raise ValueError(f"parameter {i} has shape {np.shape(saved)}, expected "
                                  f"{p.value.shape}")
@@ -375,20 +345,14 @@ class Trainer:
                 raise ValueError(f"parameter {i} holds non-finite values")
             np.copyto(p.value, saved)
             np.copyto(p.grad, grad)
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.epoch, self.steps, self._cursor = (int(state[k]) for k in ("epoch", "steps",
-                                                                         "cursor"))
-        order = state["order"]
         if order is not None and sorted(np.asarray(order).tolist()) != list(self._all_rows):
             raise ValueError("the epoch's order is not a permutation of the training rows")
-        if not 0 <= self._cursor < len(self.X_train):
-            raise ValueError(f"the epoch's cursor {self._cursor} is outside the training set")
+        if not 0 <= int(cursor) < len(self.X_train):
+            raise ValueError(f"the epoch's cursor {cursor} is outside the training set")
+        self.epoch, self.steps, self._cursor = int(epoch), int(steps), int(cursor)
         self._order = None if order is None else np.asarray(order, dtype=np.int64)
-        self._shuffle_rng.bit_generator.state = state["rng"]["shuffle"]
-        self.dropout_rng.bit_generator.state = state["rng"]["dropout"]
-        self.watch.load_state_dict(state["divergence"])
-        self.history.load_state_dict(state["history"])
-        self.record.load_state_dict(state["record"])
+        self._shuffle_rng.bit_generator.state = rng["shuffle"]
+        self.dropout_rng.bit_generator.state = rng["dropout"]
 
     # ---- reading the state ----------------------------------------------------------
     def predict_proba(self, X_raw):
