@@ -12,7 +12,7 @@ keyframes fit the budget with it (P <= 925: e.g. 8 layers of 10 neurons on all 7
 because "continue from here" is then exact, momentum and Adam's moments included; a bigger
 network keeps more keyframes instead, and a rewind starts its optimizer afresh. The largest
 network the app offers (7 inputs, 8 x 32, 3 classes: P = 7,747) keeps 88 keyframes of
-95 kB (8.0 MiB in all). At least 4 keyframes are kept whatever the size.
+95 kB (7.97 MiB in all). At least 4 keyframes are kept whatever the size.
 
 Thinning (as `History`): keyframes are kept at epochs first + k * stride; when
 `capacity - 1` are kept, every other one goes and the stride doubles; the latest epoch has
