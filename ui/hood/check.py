@@ -5,9 +5,9 @@
 J is the cost of the picked training rows (data part + penalty), with dropout off so J is
 a deterministic function of the parameters. A tensor passes when every entry agrees within
 the engine's rule (`dnn_core.gradcheck`: |a - n| <= atol + rtol |n|, PyTorch's); its
-"score" is the worst entry's |a - n| over that allowance (pass at <= 1). A planted bug swaps one layer of the COPY for
-a subclass whose backward pass is wrong in a known way, so the learner sees what a failing
-check looks like; the run itself is never touched.
+"score" is the worst entry's |a - n| over that allowance (pass at <= 1). A planted bug
+swaps one layer of the COPY for a subclass whose backward pass is wrong in a known way, so
+the learner sees what a failing check looks like; the run itself is never touched.
 """
 import copy
 

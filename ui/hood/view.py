@@ -178,7 +178,7 @@ def gradient_check(trainer, indices):
                     hide_index=True)
     chart.plotly_chart(gradcheck_figure([r["tensor"] for r in rows],
                                         [r["score"] for r in rows], 1.0,
-                                        "worst entry's |a − n| / allowed"),
+                                        "score"),
                        key="hood_check_chart", config={"displayModeBar": False})
     caption = "Dropout is off during the check, so J is a fixed function of the weights."
     tiny = [r["tensor"] for r in rows if r["below floor"]]
