@@ -10,9 +10,10 @@ parameters a keyframe takes 12 P bytes, 28 P with room for two optimizer state v
 (Adam's m and v), plus `OVERHEAD` for its scalars. The optimizer state is kept when all 300
 keyframes fit the budget with it (P <= 925: e.g. 8 layers of 10 neurons on all 7 inputs),
 because "continue from here" is then exact, momentum and Adam's moments included; a bigger
-network keeps more keyframes instead, and a rewind starts its optimizer afresh. The largest
-network the app offers (7 inputs, 8 x 32, 3 classes: P = 7,747) keeps 88 keyframes of
-95 kB (7.97 MiB in all). At least 4 keyframes are kept whatever the size.
+network keeps more keyframes instead, and a rewind starts its optimizer afresh (plain SGD
+has no state: its rewinds are always exact). The largest network the app offers (7 inputs,
+8 x 32, 3 classes: P = 7,747) keeps 88 keyframes of 95 kB (7.97 MiB in all). At least 4
+keyframes are kept whatever the size.
 
 Thinning (as `History`): keyframes are kept at epochs first + k * stride; when
 `capacity - 1` are kept, every other one goes and the stride doubles; the latest epoch has

@@ -273,7 +273,8 @@ class Trainer:
 
     # ---- the recorded run -----------------------------------------------------------
     def _keyframe(self, row):
-        optimizer = optimizer_state(self.optimizer) if self.record.keeps_optimizer else None
+        opt = self.optimizer   # a state-less optimizer (plain SGD) costs nothing to keep
+        optimizer = optimizer_state(opt) if self.record.keeps_optimizer or not opt.STATE else None
         return Keyframe(self.epoch, self.steps, flatten(p.value for p in self.params),
                         flatten((p.grad for p in self.params), np.float32), optimizer,
                         self._rng_states(), self.watch.blowup_epochs, row)

@@ -87,6 +87,9 @@ def test_rewind_after_an_optimizer_change_starts_it_afresh_and_says_so():
     big = Trainer(LARGEST)
     big.run_epochs(1)
     assert big.rewind(0) is False and big.optimizer.t == 0
+    plain = Trainer(LARGEST.replace(optimizer="sgd"))   # no state to lose
+    plain.run_epochs(1)
+    assert plain.rewind(0) is True
 
 
 def test_rewinding_before_a_divergence_makes_the_run_healthy_again():
