@@ -2,8 +2,12 @@
 
 numeric dJ/dθ_i = (J(θ + eps e_i) - J(θ - eps e_i)) / (2 eps)
 relative error  = ||analytic - numeric|| / (||analytic|| + ||numeric||), per tensor
-In float64 with eps = 1e-6 a correct backward pass gives errors around 1e-9 or less; a
-wrong one gives 1e-3 or more.
+An entry passes when |analytic - numeric| <= atol + rtol |numeric| (the rule of PyTorch's
+gradcheck), with rtol = 1e-5 and atol = 1e-8 max(1, |J|). The floor is there because the
+centered difference itself is only accurate to about u |J| / eps = 1e-10 |J| (u = 1.1e-16,
+the float64 rounding unit): a gradient below it, such as 2e-7 in a saturated layer, gives a
+large relative error with no bug at all, and a wrong gradient that small cannot be seen.
+A wrong backward pass elsewhere gives disagreements of 1e-3 or more of the gradient.
 """
 from dataclasses import dataclass
 
@@ -11,19 +15,36 @@ import numpy as np
 
 from .steps import compute_cost
 
+RTOL = 1e-5
+ATOL = 1e-8
+
 
 @dataclass(frozen=True)
 class GradcheckResult:
     """errors: name -> relative error per tensor ("W1", "b1", ..., and "X" for the input);
-    max_error: the largest of them; analytic / numeric: the two gradients compared."""
+    max_error: the largest of them; analytic / numeric: the two gradients compared;
+    cost: J at the checked parameters."""
 
     errors: dict
     max_error: float
     analytic: dict
     numeric: dict
+    cost: float = 1.0
 
-    def passed(self, tol=1e-7):
-        return self.max_error < tol
+    def floor(self, atol=ATOL):
+        """The absolute tolerance per entry: atol * max(1, |J|)."""
+        return atol * max(1.0, abs(self.cost))
+
+    def scores(self, rtol=RTOL, atol=ATOL):
+        """name -> max over the tensor's entries of |a - n| / (floor + rtol |n|); the
+        tensor passes at <= 1."""
+        floor = self.floor(atol)
+        return {name: float(np.max(np.abs(a - self.numeric[name])
+                                   / (floor + rtol * np.abs(self.numeric[name])), initial=0.0))
+                for name, a in self.analytic.items()}
+
+    def passed(self, rtol=RTOL, atol=ATOL):
+        return all(score <= 1.0 for score in self.scores(rtol, atol).values())
 
 
 def relative_error(analytic, numeric):
@@ -66,7 +87,7 @@ def gradcheck(model, loss, X, target, eps=1e-6, extra_loss=None, extra_grad=None
         penalty = extra_loss(params) if extra_loss is not None else 0.0
         return compute_cost(loss, model.forward(X), target, penalty)
 
-    cost()
+    J = cost()
     dX = model.backward(loss.backward())
     if extra_grad is not None:
         extra_grad(params)
@@ -79,4 +100,5 @@ def gradcheck(model, loss, X, target, eps=1e-6, extra_loss=None, extra_grad=None
         analytic["X"] = np.array(dX)
         numeric["X"] = numerical_gradient(cost, X, eps)
     errors = {name: relative_error(analytic[name], numeric[name]) for name in analytic}
-    return GradcheckResult(errors, max(errors.values(), default=0.0), analytic, numeric)
+    return GradcheckResult(errors, max(errors.values(), default=0.0), analytic, numeric,
+                           float(J))

@@ -82,3 +82,38 @@ class History:
     def nbytes(self):
         """Memory held by the stored columns (constant: preallocated)."""
         return sum(c.nbytes for c in self._cols.values()) + self._grad.nbytes + self._weight.nbytes
+
+    def truncate(self, last):
+        """Forget every row after epoch `last["epoch"]`, which becomes the latest row (rows
+        are one per epoch from epoch 0, as the trainer appends them). The best test loss
+        is then the best of the rows kept."""
+        epoch = last["epoch"]
+        self._size = int(np.searchsorted(self._cols["epoch"][:self._size], epoch, side="right"))
+        self._seen = int(epoch) + 1
+        self.last = last
+        tests = np.append(self._cols["test_loss"][:self._size], last["test_loss"])
+        epochs = np.append(self._cols["epoch"][:self._size], epoch)
+        best = int(np.argmin(tests))
+        self.best_test_loss, self.best_epoch = float(tests[best]), int(epochs[best])
+
+    def state_dict(self):
+        """Everything, for saving: the stored columns (copies), the thinning state, the
+        latest row and the best test loss."""
+        n = self._size
+        return {"columns": {name: col[:n].copy() for name, col in self._cols.items()},
+                "grad_norm": self._grad[:n].copy(), "weight_norm": self._weight[:n].copy(),
+                "stride": self._stride, "seen": self._seen, "last": self.last,
+                "best_epoch": self.best_epoch, "best_test_loss": self.best_test_loss}
+
+    def load_state_dict(self, state):
+        n = len(state["columns"]["epoch"])
+        if n > self.capacity:
+            raise ValueError(f"the history holds {n} rows, more than {self.capacity}")
+        for name in SCALARS:
+            self._cols[name][:n] = state["columns"][name]
+        self._grad[:n] = np.reshape(state["grad_norm"], (n, self.n_layers))
+        self._weight[:n] = np.reshape(state["weight_norm"], (n, self.n_layers))
+        self._size, self._stride, self._seen = n, int(state["stride"]), int(state["seen"])
+        self.last = state["last"]
+        self.best_epoch, self.best_test_loss = int(state["best_epoch"]), float(
+            state["best_test_loss"])

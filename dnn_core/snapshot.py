@@ -4,6 +4,8 @@ Evaluation runs the network as a pure function of its current parameters (dropou
 without touching the layers' training caches, so reading the state never changes a run.
 The grid is R x R points over the input plane; every point goes through the same input
 features and standardization as the training data, all in one batched forward pass (float32).
+A snapshot of a keyframe of the recorded run uses that keyframe's weights, gradients and
+history row instead of the live ones.
 """
 import numpy as np
 
@@ -12,7 +14,8 @@ from . import metrics
 from . import regularization as regz
 from .data import input_domain
 from .layers import Dense, Dropout
-from .losses import get_loss, sigmoid, softmax
+from .losses import get_loss
+from .recorder import unflatten
 
 
 class Evaluator:
@@ -25,15 +28,18 @@ class Evaluator:
         self._grids = {}
 
     # ---- forward as a pure function --------------------------------------------------
-    def forward(self, X, dtype=np.float64, hidden=None):
+    def forward(self, X, dtype=np.float64, hidden=None, params=None):
         """Network output for model inputs X (n, F); appends each hidden layer's
-        activations (n, n_l) to `hidden` when a list is given."""
+        activations (n, n_l) to `hidden` when a list is given. `params`: [(W, b)] per
+        Dense layer to use instead of the model's own."""
         A = X.astype(dtype, copy=False)
         layers = self.t.model.layers
+        dense = iter(params or [(d.W, d.b) for d in self.t.model.dense_layers()])
         last_dense = max(i for i, layer in enumerate(layers) if isinstance(layer, Dense))
         for i, layer in enumerate(layers):
             if isinstance(layer, Dense):
-                A = A @ layer.W.T.astype(dtype, copy=False) + layer.b.astype(dtype, copy=False)
+                W, b = next(dense)
+                A = A @ W.T.astype(dtype, copy=False) + b.astype(dtype, copy=False)
             elif isinstance(layer, Dropout):
                 continue
             else:
@@ -44,15 +50,7 @@ class Evaluator:
 
     def _proba(self, out):
         """Output activation: P(class 1) (n,), class probabilities (n, K) or values (n,)."""
-        t = self.t
-        if t.loss_name == "ce":
-            return softmax(out)
-        if t.loss_name == "bce":
-            return sigmoid(out[:, 0])
-        if t.task == "binary":  # MSE on a tanh output, targets ±1
-            return (out[:, 0] + 1.0) / 2.0
-        scale = t.target_scaler
-        return out[:, 0] * scale.std + scale.mean
+        return self.t.head.readout(out, self.t.target_scaler)
 
     def predict_proba(self, X_raw):
         """Probabilities (binary: P(class 1), multiclass: (n, K)) or predictions for raw
@@ -106,20 +104,34 @@ class Evaluator:
             self._grids[res] = F.astype(np.float32)
         return self._grids[res]
 
-    def snapshot(self, res=100):
+    def snapshot(self, res=100, keyframe=None):
+        """The state drawn by the UI; of `keyframe` (a recorder.Keyframe) when given."""
         t = self.t
         if not 2 <= res <= 200:
             raise ValueError(f"res must be between 2 and 200, got {res}")
+        dense = t.model.dense_layers()
+        if keyframe is None:
+            Wb, grads = [(d.W, d.b) for d in dense], [(d.dW, d.db) for d in dense]
+            row, history, epoch, step = t.history.last, t.history.arrays(), t.epoch, t.steps
+            lr = float(t.optimizer.lr if t.steps else t.schedule(t.epoch))
+            diverged, message = t.diverged, t.message
+        else:
+            shapes = [p.value.shape for p in t.params]
+            flat_W = unflatten(keyframe.weights, shapes)
+            flat_g = unflatten(keyframe.grads.astype(np.float64), shapes)
+            Wb, grads = list(zip(flat_W[::2], flat_W[1::2])), list(zip(flat_g[::2],
+                                                                      flat_g[1::2]))
+            row, epoch, step = keyframe.row, keyframe.epoch, keyframe.steps
+            history = history_until(t.history.arrays(), row)
+            lr, diverged, message = float(row["lr"]), False, None
         G = self.grid_inputs(res)
         hidden = []
-        out = self.forward(G, np.float32, hidden)
+        out = self.forward(G, np.float32, hidden, Wb)
         proba = self._proba(out).astype(np.float32)
         grid = (res, res)
         output = proba.reshape(res, res, -1) if proba.ndim == 2 else proba.reshape(grid)
-        dense = t.model.dense_layers()
-        row = t.history.last
         return {
-            "epoch": t.epoch, "step": t.steps, "task": t.task,
+            "epoch": epoch, "step": step, "task": t.task,
             "n_classes": t.dataset.n_classes, "classes": list(t.dataset.classes),
             "domain": self.domain, "res": res,
             "output": output,
@@ -129,15 +141,29 @@ class Evaluator:
             "activations": list(t.config.activations),
             "features": list(t.config.features),
             "loss_name": t.loss_name, "output_activation": t.output_activation,
-            "W": [d.W.copy() for d in dense], "b": [d.b.copy() for d in dense],
-            "dW": [d.dW.copy() for d in dense], "db": [d.db.copy() for d in dense],
+            "W": [W.copy() for W, _ in Wb], "b": [b.copy() for _, b in Wb],
+            "dW": [dW.copy() for dW, _ in grads], "db": [db.copy() for _, db in grads],
             "grad_norm": list(row["grad_norm"]), "weight_norm": list(row["weight_norm"]),
             "loss": {"train": row["train_loss"], "test": row["test_loss"],
                      "train_data": row["train_loss"] - row["train_penalty"],
                      "train_penalty": row["train_penalty"], "test_data": row["test_loss"]},
             "metric": {"name": "r2" if t.task == "regression" else "accuracy",
                        "train": row["train_metric"], "test": row["test_metric"]},
-            "lr": float(t.optimizer.lr if t.steps else t.schedule(t.epoch)),
-            "diverged": t.diverged, "message": t.message,
-            "history": t.history.arrays(),
+            "lr": lr, "diverged": diverged, "message": message,
+            "history": history,
         }
+
+
+def history_until(arrays, row):
+    """History `arrays` (see History.arrays) cut after epoch row["epoch"], ending with
+    `row`; the best test loss is the best of the rows kept."""
+    keep = arrays["epoch"] <= row["epoch"]
+    out = {name: value[keep] for name, value in arrays.items()
+           if isinstance(value, np.ndarray)}
+    if not len(out["epoch"]) or out["epoch"][-1] != row["epoch"]:
+        for name in out:
+            out[name] = np.concatenate([out[name], np.asarray([row[name]], dtype=float)])
+    best = int(np.argmin(out["test_loss"]))
+    out["best_epoch"], out["best_test_loss"] = int(out["epoch"][best]), float(
+        out["test_loss"][best])
+    return out

@@ -119,13 +119,17 @@ def activation_backward(activation, dA, out=None):
     return dZ
 
 
-def model_backward(model, dOutput):
+def model_backward(model, dOutput, observe=None):
     """Step 8 (L-layer backward). dA[L] = dJ/dA[L] (the loss's backward);
     dA[l-1] = layer_l.backward(dA[l]) for l = L..1, each layer filling its own gradients.
-    Returns dJ/dX (n, features), or None when the first layer skips it (`input_grad`)."""
+    Returns dJ/dX (n, features), or None when the first layer skips it (`input_grad`).
+    `observe(layer, dA, dA_prev)`, if given, sees each layer's pass (Under the hood)."""
     dA = dOutput
     for layer in reversed(model.layers):
-        dA = layer.backward(dA)
+        dA_prev = layer.backward(dA)
+        if observe is not None:
+            observe(layer, dA, dA_prev)
+        dA = dA_prev
     return dA
 
 

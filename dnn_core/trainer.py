@@ -4,37 +4,39 @@
     record = trainer.step()          # one mini-batch update
     record = trainer.run_epochs(10)  # ten passes over the shuffled training set
     snap = trainer.snapshot(res=100) # the true state, for drawing
+    trainer.rewind(3)                # continue from keyframe 3 of the recorded run
 
 An epoch is one pass over the training set, reshuffled each epoch, last partial batch
 included. At the end of each epoch the trainer evaluates the whole training and test sets
-(dropout off) and appends a row to `history`.
+(dropout off), appends a row to `history` and a keyframe to `record` (see `recorder.py`).
 
-A run diverges when a step's loss or parameters become non-finite (the parameters from
-before the update that broke them are put back), when a weight matrix's norm passes `MAX_WEIGHT_NORM`, or when the
-training loss stays above `BLOWUP_FACTOR` times its starting value for `BLOWUP_EPOCHS`
-epochs in a row (a stable loss such as BCE on logits stays finite while it explodes). The
-record then says `diverged` with a message, and later steps refuse until `reset()`.
+One update is four named phases, which "Under the hood" calls one by one on a copy:
+`forward` (steps 2-4), `cost` (step 5 and the penalty), `backward` (steps 8, 7, 6 and the
+penalty's gradient) and `apply_update` (step 9 at the scheduled rate).
+
+A run that diverges (see `divergence.py`) says so in its record and `message`, and later
+steps refuse until `reset()` (or a rewind to a keyframe before it).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import features as feats
 from . import regularization as regz
 from .config import OPTIMIZER_FIELDS, TrainConfig, changed_fields, needs_rebuild
-from .data import Standardizer, make_dataset, train_test_split
+from .data import make_dataset
+from .divergence import Divergence
+from .head import output_head
 from .history import History
 from .layers import Dropout
 from .losses import get_loss
 from .model import build_mlp
 from .optimizers import make_optimizer
+from .prepare import prepare_data
+from .recorder import (Keyframe, Recorder, flatten, optimizer_state, restore_optimizer,
+                       same_optimizer, unflatten)
 from .schedules import make_schedule
 from .snapshot import Evaluator
 from .steps import compute_cost, model_backward, model_forward, update_parameters
-
-MAX_WEIGHT_NORM = 1e6
-BLOWUP_FACTOR = 2.0
-BLOWUP_EPOCHS = 3
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,14 @@ class Trainer:
         ds = self.dataset
         self.task = ds.task
         self.loss_name = cfg.resolved_loss(ds.task)
+        self.head = output_head(self.loss_name, ds.task)
+        self.output_activation = self.head.activation
         self._prepare_data(split_rng)
 
         n_out = ds.n_classes if ds.task == "multiclass" else 1
-        tanh_out = self.loss_name == "mse" and ds.task == "binary"
         self.model = build_mlp(len(cfg.features), cfg.hidden, cfg.activations, n_out,
                                init=cfg.init, rng=init_rng, dropout=cfg.dropout,
-                               output_activation="tanh" if tanh_out else None)
-        self.output_activation = ("tanh" if tanh_out else
-                                  {"bce": "sigmoid", "ce": "softmax", "mse": "identity"}[
-                                      self.loss_name])
+                               output_activation=self.head.layer)
         for layer in self._dropouts():
             layer.rng = self.dropout_rng
         self.model.dense_layers()[0].input_grad = False  # nothing uses dJ/dX of the data
@@ -89,33 +89,22 @@ class Trainer:
         self._apply_hyper()
         self._cursor = 0
         self._order = None
-        self.diverged = False
-        self.message = None
-        self._blowup_epochs = 0
         self.history = History(len(self.model.dense_layers()))
+        self.record = Recorder(sum(p.value.size for p in self.params))
+        self.watch = Divergence(0.0)
         self._end_epoch()
-        self.start_loss = self.history.last["train_loss"] - self.history.last["train_penalty"]
+        row = self.history.last
+        self.watch.start_loss = row["train_loss"] - row["train_penalty"]
 
     def _prepare_data(self, split_rng):
-        """Split, build the input features, standardize (fitted on the training part)."""
-        cfg, ds = self.config, self.dataset
-        X_tr, y_tr, X_te, y_te = train_test_split(ds.X, ds.y, cfg.train_frac, split_rng)
-        self.raw = {"train_X": X_tr, "train_y": y_tr, "test_X": X_te, "test_y": y_te}
-        F_tr = feats.transform(X_tr, cfg.features)
-        self.scaler = Standardizer().fit(F_tr)
-        self.X_train = self.scaler.transform(F_tr)
-        self.X_test = self.scaler.transform(feats.transform(X_te, cfg.features))
-        # Uploaded regression targets come in any units (prices, metres): the network
-        # learns them standardized and predictions are mapped back.
-        own_regression = ds.task == "regression" and ds.source != "toy"
-        self.target_scaler = (Standardizer().fit(y_tr.astype(np.float64)) if own_regression
-                              else Standardizer(mean=0.0, std=1.0))
-        self.T_train, self.T_test = self._targets(y_tr), self._targets(y_te)
+        """Split, input features, standardization, targets (see `prepare.py`)."""
+        vars(self).update(prepare_data(self.dataset, self.config, self.head, split_rng))
+        self._all_rows = np.arange(len(self.X_train))
 
     def replace_data(self, data):
         """Go on training the same network on `data` (e.g. a point drawn or removed while
-        the run plays): a new split and standardization, the same weights, optimizer state
-        and history. `data` must have the same task and number of classes."""
+        the run plays): a new split and standardization, the same weights, optimizer state,
+        history and record. `data` must have the same task and number of classes."""
         old = self.dataset
         if data.task != old.task or data.n_classes != old.n_classes:
             raise ValueError(f"replace_data keeps the network, so the data must stay "
@@ -127,16 +116,6 @@ class Trainer:
         self.evaluator = Evaluator(self)
         self._apply_hyper(new_optimizer=False)
         self._cursor, self._order = 0, None
-
-    def _targets(self, y):
-        if self.loss_name == "ce":
-            return y.astype(np.int64)
-        t = y.astype(np.float64).reshape(-1, 1)
-        if self.task == "regression":
-            return self.target_scaler.transform(t)
-        if self.loss_name == "mse" and self.task == "binary":
-            return 2.0 * t - 1.0  # TF Playground's ±1 labels for a tanh output
-        return t
 
     def _apply_hyper(self, new_optimizer=True):
         """Put the hyper-parameters of `config` in force; the optimizer (and its state) is
@@ -176,7 +155,7 @@ class Trainer:
         """Start again from the same seed: bit-identical data and initial weights."""
         self._build()
 
-    # ---- training -------------------------------------------------------------------
+    # ---- the phases of one update ---------------------------------------------------
     def next_batch_indices(self):
         """Training-set row indices of the mini-batch the next `step()` will use."""
         n = len(self.X_train)
@@ -184,43 +163,64 @@ class Trainer:
             self._order = self._shuffle_rng.permutation(n)
         return self._order[self._cursor:min(self._cursor + self.batch, n)]
 
+    def batch_for(self, indices=None):
+        """(rows, X (n, F), T) of an update: the training rows `indices`, or (None) the
+        epoch's next mini-batch; a full batch is the training set in stored order."""
+        if indices is None:
+            rows = self.next_batch_indices()
+            if len(rows) == len(self.X_train):
+                return self._all_rows, self.X_train, self.T_train
+        else:
+            rows = np.asarray(indices, dtype=np.int64)
+        return rows, self.X_train[rows], self.T_train[rows]
+
+    def forward(self, X):
+        """Phase 1 (steps 2-4): the network's output (n, K) in training mode (dropout on)."""
+        self.model.train()
+        return model_forward(self.model, X)
+
+    def cost(self, out, T):
+        """Phase 2 (step 5): (data cost, penalty) of the output; J is their sum."""
+        cfg = self.config
+        penalty = (regz.penalty(self.params, cfg.reg, cfg.reg_rate)
+                   if cfg.reg != "none" and cfg.reg_rate > 0 else 0.0)
+        return compute_cost(self.loss, out, T), penalty
+
+    def backward(self, observe=None):
+        """Phase 3 (steps 8, 7, 6, then the penalty's gradient): every Param.grad from the
+        last cost. `observe(layer, dA, dA_prev)` sees each layer's backward pass."""
+        model_backward(self.model, self.loss.backward(), observe)
+        cfg = self.config
+        if cfg.reg != "none" and cfg.reg_rate > 0:
+            regz.add_penalty_grad(self.params, cfg.reg, cfg.reg_rate)
+
+    def apply_update(self):
+        """Phase 4 (step 9): the optimizer's update at the schedule's rate. The parameters
+        from before it are kept: a weight it makes non-finite shows in the next step's loss
+        (or the epoch's evaluation), which puts them back."""
+        for keep, p in zip(self._backup, self.params):
+            np.copyto(keep, p.value)
+        self.optimizer.lr = self.schedule(self.epoch)
+        update_parameters(self.optimizer)
+
+    # ---- training -------------------------------------------------------------------
     def step(self, indices=None):
         """One mini-batch update; at the end of an epoch, evaluate and record history.
         With `indices` (training-set rows), update on exactly those samples instead; the
         epoch's shuffled order is left as it was."""
         if self.diverged:
             return StepRecord(self.epoch, self.steps, np.nan, False, True, self.message)
-        if indices is not None:
-            idx = np.asarray(indices, dtype=np.int64)
-            return self._update(self.X_train[idx], self.T_train[idx], advance=False)
-        n = len(self.X_train)
-        idx = self.next_batch_indices()
-        if len(idx) == n:
-            return self._update(self.X_train, self.T_train, advance=True)
-        return self._update(self.X_train[idx], self.T_train[idx], advance=True)
-
-    def _update(self, Xb, Tb, advance):
-        self.model.train()
-        out = model_forward(self.model, Xb)
-        cfg = self.config
-        regularized = cfg.reg != "none" and cfg.reg_rate > 0
-        penalty = regz.penalty(self.params, cfg.reg, cfg.reg_rate) if regularized else 0.0
-        cost = compute_cost(self.loss, out, Tb, penalty)
-        model_backward(self.model, self.loss.backward())
-        if regularized:
-            regz.add_penalty_grad(self.params, cfg.reg, cfg.reg_rate)
+        _, X, T = self.batch_for(indices)
+        data_cost, penalty = self.cost(self.forward(X), T)
+        cost = data_cost + penalty
+        self.backward()
         if not np.isfinite(cost):
             return self._diverge(f"the loss became {cost} at epoch {self.epoch}", restore=True)
-        for keep, p in zip(self._backup, self.params):
-            np.copyto(keep, p.value)
-        self.optimizer.lr = self.schedule(self.epoch)
-        update_parameters(self.optimizer)
-        # A weight made non-finite by this update shows in the next step's loss (or in the
-        # epoch's evaluation), which puts `_backup`, taken just before it, back.
+        self.apply_update()
         self.steps += 1
-        if not advance:
+        if indices is not None:
             return StepRecord(self.epoch, self.steps, float(cost), False)
-        self._cursor += len(Xb)
+        self._cursor += len(X)
         done = self._cursor == len(self.X_train)
         if done:
             self._cursor = 0
@@ -240,38 +240,120 @@ class Trainer:
                 break
         return record
 
+    @property
+    def diverged(self):
+        return self.watch.diverged
+
+    @property
+    def message(self):
+        """Why the run stopped (None while healthy), true to the settings now."""
+        return self.watch.message(self.config.lr)
+
     def _diverge(self, what, restore=False):
         if restore:
             for keep, p in zip(self._backup, self.params):
                 np.copyto(p.value, keep)
-        self.diverged = True
-        lr = self.optimizer.lr
-        self.message = (f"Training diverged: {what}. The learning rate ({lr:g}) is probably "
-                        "too high for this network; lower it and press Reset.")
+        self.watch.trip(what, self.optimizer.lr, self.config.lr)
         return StepRecord(self.epoch, self.steps, np.nan, False, True, self.message)
 
     def _end_epoch(self):
-        """Evaluate both sets and append a history row; False if the run diverged."""
+        """Evaluate both sets, append a history row and a keyframe; False if diverged."""
         row = self.evaluator.epoch_row()
         if not np.isfinite([row["train_loss"], row["test_loss"], *row["weight_norm"]]).all():
             self._diverge(f"the loss or a weight became non-finite at epoch {self.epoch}",
                           restore=True)
             return False
         self.history.append(row)
-        if self.epoch == 0:
-            return True
-        if max(row["weight_norm"]) > MAX_WEIGHT_NORM:
-            self._diverge(f"the weights grew past {MAX_WEIGHT_NORM:.0e} by epoch {self.epoch}")
+        problem = self.watch.check(row)
+        if problem:
+            self._diverge(problem)
             return False
-        data_loss = row["train_loss"] - row["train_penalty"]
-        self._blowup_epochs = self._blowup_epochs + 1 if (
-            data_loss > BLOWUP_FACTOR * self.start_loss) else 0
-        if self._blowup_epochs >= BLOWUP_EPOCHS:
-            self._diverge(f"the training loss ({data_loss:.3g}) has stayed above "
-                          f"{BLOWUP_FACTOR:g}x its starting value ({self.start_loss:.3g}) for "
-                          f"{BLOWUP_EPOCHS} epochs")
-            return False
+        self.record.add(self._keyframe(row))
         return True
+
+    # ---- the recorded run -----------------------------------------------------------
+    def _keyframe(self, row):
+        opt = self.optimizer   # a state-less optimizer (plain SGD) costs nothing to keep
+        optimizer = optimizer_state(opt) if self.record.keeps_optimizer or not opt.STATE else None
+        return Keyframe(self.epoch, self.steps, flatten(p.value for p in self.params),
+                        flatten((p.grad for p in self.params), np.float32), optimizer,
+                        self._rng_states(), self.watch.blowup_epochs, row)
+
+    def _rng_states(self):
+        return {"shuffle": self._shuffle_rng.bit_generator.state,
+                "dropout": self.dropout_rng.bit_generator.state}
+
+    def rewind(self, i):
+        """Continue from keyframe i: its weights, epoch, update count, random streams and
+        history row come back; later keyframes and history rows are dropped; a divergence
+        after it is forgotten. Returns True when the optimizer's state came back too (the
+        keyframe kept it and the optimizer and its settings are the same), False when the
+        optimizer starts afresh."""
+        kf = self.record[i]
+        self.record.truncate(i)
+        shapes = [p.value.shape for p in self.params]
+        self._put_back(unflatten(kf.weights, shapes), unflatten(kf.grads, shapes), kf.epoch,
+                       kf.steps, kf.rng)
+        self.watch.cause, self.watch.blowup_epochs = None, kf.blowup_epochs
+        self.history.truncate(kf.row)
+        restored = same_optimizer(self.optimizer, kf.optimizer)
+        self._apply_hyper(new_optimizer=not restored)
+        if restored:
+            restore_optimizer(self.optimizer, kf.optimizer)
+        return restored
+
+    def snapshot_at(self, i, res=100):
+        """The snapshot of keyframe i (same fields as `snapshot`), computed from its
+        weights without touching the run."""
+        return self.evaluator.snapshot(res, self.record[i])
+
+    # ---- the whole state ------------------------------------------------------------
+    def state_dict(self):
+        """The run's whole state as plain values and arrays (copies): a Trainer built from
+        the same config and data continues bit for bit after `load_state_dict`."""
+        return {
+            "params": [p.value.copy() for p in self.params],
+            "grads": [p.grad.copy() for p in self.params],
+            "optimizer": self.optimizer.state_dict(),
+            "epoch": self.epoch, "steps": self.steps, "cursor": self._cursor,
+            "order": None if self._order is None else self._order.copy(),
+            "rng": self._rng_states(),
+            "divergence": self.watch.state_dict(),
+            "history": self.history.state_dict(),
+            "record": self.record.state_dict(),
+        }
+
+    def load_state_dict(self, state):
+        """Put back a `state_dict()`; ValueError saying what does not fit this run."""
+        self._put_back(state["params"], state["grads"], state["epoch"], state["steps"],
+                       state["rng"], state["cursor"], state["order"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.watch.load_state_dict(state["divergence"])
+        self.history.load_state_dict(state["history"])
+        self.record.load_state_dict(state["record"])
+
+    def _put_back(self, params, grads, epoch, steps, rng, cursor=0, order=None):
+        """Parameters and gradients (one array per Param), counters, the epoch's order and
+        the random streams; ValueError on anything that does not fit this network."""
+        if len(params) != len(self.params) or len(grads) != len(self.params):
+            raise ValueError(f"{len(params)} parameter arrays for a network of "
+                             f"{len(self.params)}")
+        for i, (p, saved, grad) in enumerate(zip(self.params, params, grads)):
+            if np.shape(saved) != p.value.shape or np.shape(grad) != p.value.shape:
+                raise ValueError(f"parameter {i} has shape {np.shape(saved)}, expected "
+                                 f"{p.value.shape}")
+            if not np.isfinite(saved).all():
+                raise ValueError(f"parameter {i} holds non-finite values")
+            np.copyto(p.value, saved)
+            np.copyto(p.grad, grad)
+        if order is not None and sorted(np.asarray(order).tolist()) != list(self._all_rows):
+            raise ValueError("the epoch's order is not a permutation of the training rows")
+        if not 0 <= int(cursor) < len(self.X_train):
+            raise ValueError(f"the epoch's cursor {cursor} is outside the training set")
+        self.epoch, self.steps, self._cursor = int(epoch), int(steps), int(cursor)
+        self._order = None if order is None else np.asarray(order, dtype=np.int64)
+        self._shuffle_rng.bit_generator.state = rng["shuffle"]
+        self.dropout_rng.bit_generator.state = rng["dropout"]
 
     # ---- reading the state ----------------------------------------------------------
     def predict_proba(self, X_raw):

@@ -137,6 +137,22 @@ def test_a_diverging_run_pauses_itself_with_a_message_and_reset_recovers():
     assert not trainer(at).diverged and not at.error
 
 
+def test_after_a_divergence_a_lowered_learning_rate_changes_the_message():
+    at = run_app({"dataset": "spiral", "lr": "10", "speed": "10"})
+    at.button(key="pg_play").click().run()
+    for _ in range(10):
+        if trainer(at).diverged:
+            break
+        at.run()
+    assert trainer(at).diverged
+    at.select_slider(key="cfg_lr").set_value(0.01).run()
+    shown = [e.value for e in at.error]
+    assert shown and not any("(10) is probably too high" in text for text in shown)
+    assert any("diverged at learning rate 10" in text and "now 0.01" in text
+               and "Reset" in text for text in shown)
+    assert payload(at)["frames"][-1]["message"] == trainer(at).message
+
+
 def test_stop_after_n_epochs():
     at = run_app({"stop_epochs": "3", "speed": "1"})
     at.button(key="pg_play").click().run()

@@ -2,6 +2,7 @@
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,7 +92,57 @@ def test_tampered_shapes_are_refused():
     blob = save(trained())
     with np.load(io.BytesIO(blob)) as z:
         arrays = {k: z[k] for k in z.files}
-    arrays["param_0"] = np.zeros((9, 9))
+    arrays["state.params.0"] = np.zeros((9, 9))
     with pytest.raises(ValueError, match="shape"):
         load(foreign_npz(**arrays))
     assert zipfile.is_zipfile(io.BytesIO(blob))
+
+
+def test_random_bytes_say_what_is_wrong_with_the_file_and_nothing_about_pickle():
+    blob = np.random.default_rng(0).bytes(4000)
+    with pytest.raises(ValueError) as caught:
+        load(blob)
+    message = str(caught.value)
+    assert "not a DNN Playground model file" in message and "not a .npz archive" in message
+    assert "pickle" not in message and "allow_pickle" not in message
+
+
+def test_the_recorded_run_and_the_whole_state_round_trip():
+    a = trained(dataset="spiral", reg="l1", reg_rate=0.001)
+    a.run_epochs(6)
+    b = load(save(a))
+    assert b.record.epochs() == a.record.epochs() == list(range(11))
+    for k, j in zip(a.record.keyframes(), b.record.keyframes()):
+        np.testing.assert_array_equal(k.weights, j.weights)
+        np.testing.assert_array_equal(k.grads, j.grads)
+        np.testing.assert_array_equal(k.optimizer["state"], j.optimizer["state"])
+        assert (k.steps, k.rng, k.row["test_loss"]) == (j.steps, j.rng, j.row["test_loss"])
+    assert b.rewind(3) and a.rewind(3)
+    a.run_epochs(2)
+    b.run_epochs(2)
+    for p, q in zip(a.params, b.params):
+        np.testing.assert_array_equal(p.value, q.value)
+    ha, hb = a.history.arrays(), b.history.arrays()
+    for name in ("epoch", "test_loss", "grad_norm"):
+        np.testing.assert_array_equal(ha[name], hb[name])
+
+
+def test_a_diverged_run_is_saved_with_its_cause():
+    a = Trainer(TrainConfig(dataset="spiral", lr=10.0))
+    a.run_epochs(100)
+    b = load(save(a))
+    assert b.diverged and b.message == a.message and "learning rate 10" in b.message
+
+
+def test_a_version_1_file_still_loads_and_is_the_same_run():
+    """Saved by the engine before the record existed: 4 epochs and one step of Adam."""
+    old = load(Path(__file__).parent / "fixtures" / "model_v1.npz")
+    again = trained(dataset="moons", dropout=0.1)
+    assert (old.epoch, old.steps) == (again.epoch, again.steps) == (4, 101)
+    for p, q in zip(old.params, again.params):
+        np.testing.assert_array_equal(p.value, q.value)
+    assert old.record.epochs() == [0, 4]
+    old.run_epochs(2)
+    again.run_epochs(2)
+    for p, q in zip(old.params, again.params):
+        np.testing.assert_array_equal(p.value, q.value)

@@ -244,3 +244,34 @@ def test_an_update_that_overflows_the_weights_is_rolled_back():
     assert rec.diverged and "non-finite" in rec.message
     for p, w in zip(t.params, before):
         np.testing.assert_array_equal(p.value, w)
+
+
+def test_the_divergence_message_stays_true_when_the_learning_rate_is_lowered():
+    t = Trainer(TrainConfig(dataset="spiral", lr=10.0))
+    assert t.run_epochs(100).diverged
+    assert "learning rate 10" in t.message and "lower it and press Reset" in t.message
+    t.update(t.config.replace(lr=0.01))
+    assert "(10) is probably too high" not in t.message and "lower it" not in t.message
+    assert "diverged at learning rate 10" in t.message and "is now 0.01" in t.message
+    assert "Reset to start again with the current settings" in t.message
+    assert t.snapshot(10)["message"] == t.message
+
+
+def test_state_dict_moves_a_run_mid_epoch_into_a_fresh_trainer_bit_for_bit():
+    config = TrainConfig(dataset="moons", optimizer="rmsprop", lr=0.01, dropout=0.3, batch=7)
+    a = Trainer(config)
+    a.run_epochs(3)
+    for _ in range(5):
+        a.step()
+    b = Trainer(config)
+    b.load_state_dict(a.state_dict())
+    np.testing.assert_array_equal(a.next_batch_indices(), b.next_batch_indices())
+    a.run_epochs(2)
+    b.run_epochs(2)
+    for p, q in zip(a.params, b.params):
+        np.testing.assert_array_equal(p.value, q.value)
+    assert b.record.epochs() == a.record.epochs() == [0, 1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="6 parameter arrays for a network of 4"):
+        Trainer(config.replace(hidden=(3,))).load_state_dict(a.state_dict())
+    with pytest.raises(ValueError, match="shape"):
+        Trainer(config.replace(hidden=(3, 2))).load_state_dict(a.state_dict())

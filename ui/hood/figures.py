@@ -6,7 +6,7 @@
     sample_map(X, y, task, picked, domain) the training points, the picked ones numbered
     activation_figure(z, g, dg, Z, A, title)  g and g' with this batch's (Z, A) marked
     pass_diagram(layers, cost, step, layer)   the forward and backward passes as boxes
-    gradcheck_figure(names, errors, tol)   relative errors on a log scale, pass/fail colours
+    gradcheck_figure(names, values, tol, label)  errors or scores on a log scale, pass/fail colours
 
 Colours follow TF Playground: orange for negative values and class 0, blue for positive and
 class 1. `layout.meta` holds each figure's name (tests find figures by it).
@@ -193,17 +193,21 @@ def pass_diagram(layers, cost, step=4, active_layer=1):
                    yaxis=dict(visible=False, range=[-0.42, 1.42]))
 
 
-def gradcheck_figure(names, errors, tolerance=1e-7):
-    """Relative error per parameter tensor on a log axis; the tolerance as a line."""
+def gradcheck_figure(names, errors, tolerance=1e-7, label="relative error"):
+    """`label` (relative error, or a score) per parameter tensor on a log axis; the
+    tolerance as a line, bars below it in green."""
     errors = np.maximum(np.asarray(errors, dtype=float), 1e-16)
-    colors = ["#2ca02c" if e < tolerance else "#d62728" for e in errors]
+    colors = ["#2ca02c" if e <= tolerance else "#d62728" for e in errors]
     bars = dict(type="bar", x=list(names), y=errors, marker_color=colors,
                 text=[fmt(e, 2) for e in errors], textposition="outside",
                 hovertemplate="%{x}: %{y:.3g}<extra></extra>")
     line = dict(type="line", xref="paper", x0=0, x1=1, y0=tolerance, y1=tolerance,
                 line=dict(color=INK, dash="dash"))
+    low = int(np.floor(np.log10(min(errors.min(), tolerance)))) - 1
+    high = int(np.ceil(np.log10(max(errors.max(), tolerance)))) + 1
+    ticks = range(low, high + 1, max(1, (high - low) // 6))
     return _figure([bars], "gradient check", 280, shapes=[line],
-                   title=_title(f"relative error per tensor (pass below {fmt(tolerance)})"),
-                   yaxis=dict(type="log", title_text="relative error", range=[-16, 1],
-                              tickvals=[10.0**k for k in range(-15, 1, 3)],
-                              ticktext=[f"1e{k}" for k in range(-15, 1, 3)]))
+                   title=_title(f"{label} per tensor (pass at or below {fmt(tolerance)})"),
+                   yaxis=dict(type="log", title_text=label, range=[low, high],
+                              tickvals=[10.0**k for k in ticks],
+                              ticktext=[f"1e{k}" for k in ticks]))

@@ -5,11 +5,11 @@
     apply_step(trainer, walk)            # the same update on the real run
 
 `take_step` deep-copies the trainer (model, loss, optimizer state, schedule, random streams)
-and runs on the copy exactly what `Trainer.step` runs: steps 4 and 5 (`model_forward`,
-`compute_cost`, which call steps 2 and 3 inside the layers), the layers' backward passes in
-the order of `model_backward` (steps 8, 7, 6), the penalty gradient and step 9
-(`update_parameters`). Every array shown is a copy of what those calls produced, so
-`apply_step` reproduces it bit for bit. Shapes: rows are samples, n = len(indices).
+and calls on the copy the very phases `Trainer.step` runs, recording what each produced:
+`forward` (step 4, which runs steps 2 and 3 inside the layers), `cost` (step 5 and the
+penalty), `backward` (steps 8, 7, 6 and the penalty's gradient) and `apply_update` (step 9).
+Every array shown is a copy of what those calls produced, so `apply_step` reproduces it bit
+for bit. Shapes: rows are samples, n = len(indices).
 """
 import copy
 import inspect
@@ -22,7 +22,6 @@ from dnn_core import steps
 from dnn_core.activations import Activation, Identity
 from dnn_core.init import get_initializer
 from dnn_core.layers import Dense, Dropout
-from dnn_core.losses import sigmoid, softmax
 from dnn_core.optimizers import Optimizer
 from dnn_core.trainer import Trainer
 
@@ -141,80 +140,57 @@ def _blocks(model):
     return blocks
 
 
-def _backward_recording(model, dOutput):
-    """`model_backward` (step 8) one layer at a time, keeping what each layer received."""
-    received = {}
-    dA = dOutput
-    for layer in reversed(model.layers):
-        received[id(layer)] = dA.copy()
-        dA = layer.backward(dA)
-    return received, dA.copy()
-
-
 def take_step(trainer, indices=None):
     """The next training step of `trainer` on `indices` (training rows; None: the batch the
     Playground's next step would use), computed on a deep copy. The trainer is unchanged."""
-    run = copy.deepcopy(trainer)
+    # No phase reads the record or the history: the copy shares them.
+    run = copy.deepcopy(trainer, {id(trainer.record): trainer.record,
+                                  id(trainer.history): trainer.history})
     run.model.dense_layers()[0].input_grad = True  # the course shows dA[0] too
     next_batch = indices is None
-    if next_batch:
-        indices = run.next_batch_indices()
-        if len(indices) == len(run.X_train):
-            indices = np.arange(len(run.X_train))  # a full batch trains in stored order
-    indices = np.asarray(indices, dtype=np.int64)
-    X, T = run.X_train[indices], run.T_train[indices]
-    model, loss, opt = run.model, run.loss, run.optimizer
+    indices, X, T = run.batch_for(indices)
+    model, opt = run.model, run.optimizer
     blocks = _blocks(model)
     layers = [LayerStep(l, type(act) if act is not None else None, d.W.copy(), d.b.copy())
               for l, (d, act, _) in enumerate(blocks, start=1)]
 
-    model.train()
-    out = steps.model_forward(model, X)                                      # step 4 (2, 3)
-    output = out.copy()
+    output = run.forward(X).copy()                                           # step 4 (2, 3)
     for (dense, act, drop), ls in zip(blocks, layers):
         ls.A_prev = dense.X.copy()
         ls.Z = (act.Z if act is not None else output).copy()
         ls.A = (act.A if act is not None else output).copy()
         ls.mask = None if drop is None or drop.mask is None else np.array(drop.mask, float)
-    cfg = run.config
-    use_reg = cfg.reg != "none" and cfg.reg_rate > 0
-    penalty = regz.penalty(run.params, cfg.reg, cfg.reg_rate) if use_reg else 0.0
-    cost_data = steps.compute_cost(loss, out, T)                             # step 5
-    dOut = loss.backward()
-    dOutput = dOut.copy()
-    received, dX = _backward_recording(model, dOut)                          # steps 8, 7, 6
+    cost_data, penalty = run.cost(output, T)                                 # step 5
+    received, data_grads, dX = {}, {}, []
+
+    def observe(layer, dA, dA_prev):
+        received[id(layer)] = dA.copy()
+        if isinstance(layer, Dense):   # before the penalty's gradient is added
+            data_grads[id(layer)] = (layer.dW.copy(), layer.db.copy())
+        if layer is model.layers[0]:
+            dX.append(dA_prev.copy())
+
+    run.backward(observe)                                                    # steps 8, 7, 6
     for (dense, act, _), ls in zip(blocks, layers):
         ls.dZ = received[id(dense)]
         ls.dA = received[id(act)] if act is not None else ls.dZ
-        ls.dW, ls.db = dense.dW.copy(), dense.db.copy()
+        ls.dW, ls.db = data_grads[id(dense)]
         position = model.layers.index(dense)
-        ls.dA_prev = received[id(model.layers[position - 1])] if position else dX
-    if use_reg:
-        regz.add_penalty_grad(run.params, cfg.reg, cfg.reg_rate)
-    for (dense, _, _), ls in zip(blocks, layers):
+        ls.dA_prev = received[id(model.layers[position - 1])] if position else dX[0]
         ls.dW_penalty = dense.dW - ls.dW
     before = opt.state()
-    opt.lr = run.schedule(run.epoch)
+    lr = run.schedule(run.epoch)
     finite = bool(np.isfinite(cost_data + penalty))
     if finite:
-        steps.update_parameters(opt)                                         # step 9
+        run.apply_update()                                                   # step 9
     after = opt.state()
     for (dense, _, _), ls in zip(blocks, layers):
         ls.W_new, ls.b_new = dense.W.copy(), dense.b.copy()
         ls.state = _layer_state(opt, dense, before, after)
     return Walkthrough(indices, next_batch, trainer.steps, X.copy(), np.array(T, copy=True),
-                       output, _predict(run, output), run.output_activation, cost_data,
-                       penalty, dOutput, layers, loss, opt, opt.lr, cfg.reg, cfg.reg_rate,
-                       finite, cfg)
-
-
-def _predict(run, output):
-    """The output activation the loss applies: P(class 1) (n, 1), softmax (n, K) or y."""
-    if run.loss_name == "bce":
-        return sigmoid(output)
-    if run.loss_name == "ce":
-        return softmax(output)
-    return output.copy()
+                       output, run.head.prediction(output), run.output_activation, cost_data,
+                       penalty, received[id(model.layers[-1])], layers, run.loss, opt, lr,
+                       run.config.reg, run.config.reg_rate, finite, run.config)
 
 
 def _layer_state(opt, dense, before, after):
