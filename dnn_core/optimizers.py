@@ -8,10 +8,37 @@ decay is not applied here: regularization adds its gradient to `p.grad` before `
 
 Every step runs on each mini-batch, so the rules are written with in-place ufuncs into
 flat state vectors allocated once (see `Optimizer`).
+
+Each class is the one place that knows its optimizer: `name` (registry and URL value),
+`title`, `SETTINGS` (its hyper-parameters as `Hyper` rows: the controls, the URL and the
+config read them), `formula` (the rule in symbols) and `worked` (the same rule with $slots
+that "Under the hood" fills with one weight's numbers: `$g`, `$lr`, each setting, each
+state entry after the step and `<state>_prev` before it, `$entry`, `$before`, `$after`).
+`register(cls)` checks all that and adds the class to `OPTIMIZERS`.
 """
 import math
 
 import numpy as np
+
+from .hyper import Hyper, check_rule
+
+MOMENTUM = Hyper("momentum", "Momentum μ", 0.9, 0.0, 0.999, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
+                 "How much of the previous steps each step keeps: higher rolls through "
+                 "flat regions and small bumps faster, but can overshoot.")
+ALPHA = Hyper("alpha", "Smoothing α", 0.99, 0.0, 0.9999, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
+              "How slowly the running average of squared gradients forgets: higher gives "
+              "steadier per-weight step sizes.")
+BETA1 = Hyper("beta1", "β₁", 0.9, 0.0, 0.9999, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
+              "Memory of the gradient's running mean (the momentum part): higher is "
+              "smoother and slower to turn.")
+BETA2 = Hyper("beta2", "β₂", 0.999, 0.0, 0.99999, (0.9, 0.99, 0.999, 0.9999),
+              "Memory of the squared gradient's running mean, which scales each weight's "
+              "step: higher adapts more slowly.")
+EPS_STEPS = (1e-10, 1e-8, 1e-6, 1e-4)
+EPS_HELP = ("Added to the root in the denominator so a tiny gradient history cannot make "
+            "a huge step; larger values damp the adaptive scaling.")
+EPS = Hyper("eps", "ε", 1e-8, 1e-12, 0.1, EPS_STEPS, EPS_HELP)
+EPS_ADAGRAD = Hyper("eps", "ε", 1e-10, 1e-12, 0.1, EPS_STEPS, EPS_HELP)
 
 
 class Optimizer:
@@ -26,7 +53,18 @@ class Optimizer:
     name = ""
     title = ""
     formula = []
-    STATE = ()
+    worked = []
+    SETTINGS = ()   # Hyper rows; constructor keywords of the same names
+    STATE = ()      # flat state vectors
+    SHOWN = ()      # derived per-parameter state that `state()` adds (Adam's m_hat, v_hat)
+    SCALARS = ()    # scalar state the worked rule shows (Adam's t)
+
+    @classmethod
+    def build(cls, params, lr, **settings):
+        """An instance from setting values by name; names the class does not use and
+        None values (its own default) are left out."""
+        return cls(params, lr, **{h.name: settings[h.name] for h in cls.SETTINGS
+                                  if settings.get(h.name) is not None})
 
     def __init__(self, params, lr):
         self.params = list(params)
@@ -106,15 +144,6 @@ class Optimizer:
             self.t = int(saved["t"])
 
 
-SGD_RULES = {
-    "sgd": ("SGD", [r"\theta \leftarrow \theta - \eta\, g"]),
-    "momentum": ("Momentum", [r"v \leftarrow \mu\, v + g",
-                              r"\theta \leftarrow \theta - \eta\, v"]),
-    "nesterov": ("Nesterov momentum", [r"v \leftarrow \mu\, v + g",
-                                       r"\theta \leftarrow \theta - \eta\,(g + \mu\, v)"]),
-}
-
-
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum; PyTorch's `SGD`.
 
@@ -123,8 +152,9 @@ class SGD(Optimizer):
         value -= lr * g
     """
 
-    name = "sgd"
-    title, formula = SGD_RULES[name]
+    name, title = "sgd", "SGD"
+    formula = [r"\theta \leftarrow \theta - \eta\, g"]
+    worked = [r"$entry = $before - $lr \cdot $g = $after"]
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False):
         if momentum < 0:
@@ -135,8 +165,9 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
-        self.name = "nesterov" if nesterov else "momentum" if momentum else "sgd"
-        self.title, self.formula = SGD_RULES[self.name]
+        rule = Nesterov if nesterov else Momentum if momentum else SGD
+        self.name, self.title, self.formula, self.worked = (
+            rule.name, rule.title, rule.formula, rule.worked)
 
     def hyper(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
@@ -160,20 +191,29 @@ class SGD(Optimizer):
 class Momentum(SGD):
     """SGD with heavy-ball momentum: `SGD(params, lr, momentum)`."""
 
-    name = "momentum"
-    title, formula = SGD_RULES[name]
+    name, title = "momentum", "Momentum"
+    formula = [r"v \leftarrow \mu\, v + g", r"\theta \leftarrow \theta - \eta\, v"]
+    worked = [r"v = $momentum \cdot $velocity_prev + $g = $velocity",
+              r"$entry = $before - $lr \cdot $velocity = $after"]
+    SETTINGS = (MOMENTUM,)
+    STATE = ("velocity",)
 
-    def __init__(self, params, lr, momentum=0.9):
+    def __init__(self, params, lr, momentum=MOMENTUM.default):
         super().__init__(params, lr, momentum)
 
 
 class Nesterov(SGD):
     """SGD with Nesterov momentum: `SGD(params, lr, momentum, nesterov=True)`."""
 
-    name = "nesterov"
-    title, formula = SGD_RULES[name]
+    name, title = "nesterov", "Nesterov momentum"
+    formula = [r"v \leftarrow \mu\, v + g",
+               r"\theta \leftarrow \theta - \eta\,(g + \mu\, v)"]
+    worked = [r"v = $momentum \cdot $velocity_prev + $g = $velocity",
+              r"$entry = $before - $lr \cdot ($g + $momentum \cdot $velocity) = $after"]
+    SETTINGS = (MOMENTUM,)
+    STATE = ("velocity",)
 
-    def __init__(self, params, lr, momentum=0.9):
+    def __init__(self, params, lr, momentum=MOMENTUM.default):
         super().__init__(params, lr, momentum, nesterov=True)
 
 
@@ -187,9 +227,12 @@ class RMSprop(Optimizer):
     name, title = "rmsprop", "RMSprop"
     formula = [r"s \leftarrow \alpha\, s + (1-\alpha)\, g^2",
                r"\theta \leftarrow \theta - \eta\, \frac{g}{\sqrt{s} + \epsilon}"]
+    worked = [r"s = $alpha \cdot $square_avg_prev + (1 - $alpha) \cdot $g^2 = $square_avg",
+              r"$entry = $before - $lr \cdot \frac{$g}{\sqrt{$square_avg} + $eps} = $after"]
+    SETTINGS = (ALPHA, EPS)
     STATE = ("square_avg",)
 
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
+    def __init__(self, params, lr=0.01, alpha=ALPHA.default, eps=EPS.default):
         if not 0 <= alpha <= 1 or eps < 0:
             raise ValueError(f"need 0 <= alpha <= 1 and eps >= 0, got alpha={alpha}, eps={eps}")
         super().__init__(params, lr)
@@ -223,9 +266,23 @@ class Adam(Optimizer):
                r"v \leftarrow \beta_2 v + (1-\beta_2)\, g^2",
                r"\hat m = \frac{m}{1-\beta_1^t}, \quad \hat v = \frac{v}{1-\beta_2^t}",
                r"\theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}"]
+    worked = [r"m = $beta1 \cdot $m_prev + (1 - $beta1) \cdot $g = $m",
+              r"v = $beta2 \cdot $v_prev + (1 - $beta2) \cdot $g^2 = $v",
+              r"\hat m = \frac{$m}{1 - $beta1^{$t}} = $m_hat, \quad "
+              r"\hat v = \frac{$v}{1 - $beta2^{$t}} = $v_hat",
+              r"$entry = $before - $lr \cdot \frac{$m_hat}{\sqrt{$v_hat} + $eps} = $after"]
+    SETTINGS = (BETA1, BETA2, EPS)
     STATE = ("m", "v")
+    SHOWN = ("m_hat", "v_hat")
+    SCALARS = ("t",)
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    @classmethod
+    def build(cls, params, lr, beta1=None, beta2=None, eps=None, **unused):
+        betas = (BETA1.default if beta1 is None else beta1,
+                 BETA2.default if beta2 is None else beta2)
+        return cls(params, lr, betas, **({} if eps is None else {"eps": eps}))
+
+    def __init__(self, params, lr=1e-3, betas=(BETA1.default, BETA2.default), eps=EPS.default):
         b1, b2 = betas
         if not (0 <= b1 < 1 and 0 <= b2 < 1) or eps < 0:
             raise ValueError(f"need 0 <= betas < 1 and eps >= 0, got betas={betas}, eps={eps}")
@@ -283,9 +340,12 @@ class Adagrad(Optimizer):
     name, title = "adagrad", "Adagrad"
     formula = [r"s \leftarrow s + g^2",
                r"\theta \leftarrow \theta - \eta\, \frac{g}{\sqrt{s} + \epsilon}"]
+    worked = [r"s = $sum_prev + $g^2 = $sum",
+              r"$entry = $before - $lr \cdot \frac{$g}{\sqrt{$sum} + $eps} = $after"]
+    SETTINGS = (EPS_ADAGRAD,)
     STATE = ("sum",)
 
-    def __init__(self, params, lr=0.01, eps=1e-10):
+    def __init__(self, params, lr=0.01, eps=EPS_ADAGRAD.default):
         if eps < 0:
             raise ValueError(f"eps must be >= 0, got {eps}")
         super().__init__(params, lr)
@@ -304,23 +364,47 @@ class Adagrad(Optimizer):
         np.multiply(delta, self.lr, out=delta)
 
 
-OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSprop, Adam, Adagrad)}
+OPTIMIZERS = {}
+RULE_SLOTS = ("g", "lr", "entry", "before", "after")
 
 
-def make_optimizer(name, params, lr, momentum=0.9, alpha=0.99, betas=(0.9, 0.999), eps=None):
-    """The optimizer registered as `name`, taking only the settings it uses.
+def rule_slots(cls):
+    """The $slots a worked rule of `cls` may use (see the module docstring)."""
+    state = cls.STATE + cls.SHOWN
+    return (*RULE_SLOTS, *cls.SCALARS, *(h.name for h in cls.SETTINGS), *state,
+            *(name + "_prev" for name in state))
 
-    `eps=None` keeps each optimizer's own default (1e-8 RMSprop and Adam, 1e-10 Adagrad).
-    """
+
+def register(cls):
+    """Add optimizer class `cls` to `OPTIMIZERS` (TypeError when its rule is missing or
+    names a slot nobody fills); returns it, so it can decorate a class."""
+    check_rule(cls, "optimizer", rule_slots(cls))
+    OPTIMIZERS[cls.name] = cls
+    return cls
+
+
+for _cls in (SGD, Momentum, Nesterov, RMSprop, Adam, Adagrad):
+    register(_cls)
+
+
+def all_settings():
+    """Every registered optimizer's settings by name (the first class to declare a name
+    gives its row; `defaults` says where classes disagree on the default)."""
+    found = {}
+    for cls in OPTIMIZERS.values():
+        for hyper in cls.SETTINGS:
+            found.setdefault(hyper.name, hyper)
+    return found
+
+
+def setting_defaults(name):
+    """The distinct defaults the registered optimizers give setting `name`."""
+    return {h.default for cls in OPTIMIZERS.values() for h in cls.SETTINGS if h.name == name}
+
+
+def make_optimizer(name, params, lr, **settings):
+    """The optimizer registered as `name`, given the settings it declares (by name; the
+    others are ignored, None keeps its own default, e.g. eps 1e-8 Adam, 1e-10 Adagrad)."""
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)}")
-    eps_arg = {} if eps is None else {"eps": eps}
-    if name == "sgd":
-        return SGD(params, lr)
-    if name in ("momentum", "nesterov"):
-        return OPTIMIZERS[name](params, lr, momentum)
-    if name == "rmsprop":
-        return RMSprop(params, lr, alpha, **eps_arg)
-    if name == "adam":
-        return Adam(params, lr, betas, **eps_arg)
-    return Adagrad(params, lr, **eps_arg)
+    return OPTIMIZERS[name].build(params, lr, **settings)

@@ -181,7 +181,7 @@ def test_parity_with_torch_over_20_steps(name):
     rng = np.random.default_rng(7)
     params = net_params(rng)
     tensors = [torch.tensor(p.value.copy(), dtype=torch.float64) for p in params]
-    ours = make_optimizer(name, params, lr=0.05, momentum=0.8, alpha=0.95, betas=(0.8, 0.99),
+    ours = make_optimizer(name, params, lr=0.05, momentum=0.8, alpha=0.95, beta1=0.8, beta2=0.99,
                           eps=1e-6)
     theirs = torch_optimizer(torch, name, tensors, lr=0.05)
     for step in range(20):
@@ -340,7 +340,7 @@ def test_make_optimizer_passes_settings_and_keeps_default_eps():
     assert make_optimizer("momentum", p, 0.1, momentum=0.5).momentum == 0.5
     assert make_optimizer("nesterov", p, 0.1).nesterov
     assert make_optimizer("rmsprop", p, 0.1, alpha=0.9).alpha == 0.9
-    assert make_optimizer("adam", p, 0.1, betas=(0.5, 0.6)).betas == (0.5, 0.6)
+    assert make_optimizer("adam", p, 0.1, beta1=0.5, beta2=0.6).betas == (0.5, 0.6)
     assert make_optimizer("adam", p, 0.1).eps == 1e-8
     assert make_optimizer("adagrad", p, 0.1).eps == 1e-10
     assert make_optimizer("adagrad", p, 0.1, eps=1e-6).eps == 1e-6
