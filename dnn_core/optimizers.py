@@ -166,8 +166,8 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
         rule = Nesterov if nesterov else Momentum if momentum else SGD
-        self.name, self.title, self.formula, self.worked = (
-            rule.name, rule.title, rule.formula, rule.worked)
+        self.name, self.title, self.formula, self.worked, self.SETTINGS = (
+            rule.name, rule.title, rule.formula, rule.worked, rule.SETTINGS)
 
     def hyper(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}

@@ -195,7 +195,7 @@ def test_change_notice_says_kept_or_rebuilt():
     assert controls.change_notice(base, base.replace(lr=0.1)) == (
         "Learning rate changed: training continues with the same weights.")
     assert controls.change_notice(base, base.replace(hidden=(4, 2, 2))) == (
-        "Architecture changed: the network was rebuilt with new weights.")
+        "Hidden layers changed: the network was rebuilt with new weights.")
     assert controls.change_notice(base, base.replace(noise=0.1)) == (
         "Noise changed: new data were drawn and the network was rebuilt with new weights.")
     assert controls.change_notice(base, base.replace(lr=0.1, batch=30)) == (
