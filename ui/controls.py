@@ -36,7 +36,7 @@ from dnn_core.init import INITIALIZERS
 from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
 from dnn_core.schedules import SCHEDULES
-from ui import keys, state
+from ui import a11y, keys, state
 from ui.state import MAX_LAYERS, MAX_NEURONS, PREFIX, SCHEMA
 from ui.thumbnails import dataset_thumbnail, framed
 
@@ -136,6 +136,7 @@ def next_seed(seed):
 def data_controls():
     """Dataset thumbnails, noise, number of points, train share, seed and Regenerate."""
     _ensure_state()
+    a11y.fix_labels("a11y_data")
     if not hidden("dataset"):
         current = ss[PREFIX + "dataset"]
         st.markdown(f"**{SCHEMA['dataset'].title}**", help=SCHEMA["dataset"].help)
@@ -213,12 +214,15 @@ def _plus_minus(key, on_click, args, at_min, at_max, remove, add, count=None):
               type="tertiary", help=add)
 
 
-# The stepper buttons' text stays in the page for screen readers; eyes see - and +.
+# The stepper buttons' text stays in the page for screen readers; eyes see - and +. The
+# activation boxes give their text the room ("Leaky ReLU" in a 100-pixel column).
 STEPPER_CSS = """<style>
 [class*="st-key-"][class*="_minus"] button p, [class*="st-key-"][class*="_plus"] button p
 { font-size: 0; }
-[class*="st-key-"][class*="_minus"] button p::after { content: "\\2212"; font-size: 1rem; }
-[class*="st-key-"][class*="_plus"] button p::after { content: "+"; font-size: 1rem; }
+[class*="st-key-"][class*="_minus"] button p::after { content: "\\2212" / ""; font-size: 1rem; }
+[class*="st-key-"][class*="_plus"] button p::after { content: "+" / ""; font-size: 1rem; }
+[class*="st-key-activation_"] input { padding-left: 0.4rem; padding-right: 0; }
+[class*="st-key-activation_"] button[aria-label="Open"] { width: 1.25rem; padding: 0; }
 </style>"""
 
 
@@ -236,11 +240,12 @@ def _same_for_all():
 def network_controls():
     """Hidden layers as columns, like TF Playground's: +/- for their number and each one's
     neurons, an activation per layer with a one-click "same for all", the initializer.
-    Up to four layers a row, so eight layers of 32 still fit a 1024-pixel screen."""
+    The layers wrap onto more rows on a narrow screen, so eight layers of 32 fit at 1024
+    pixels and stand in one row at 1920."""
     _ensure_state()
     st.html(STEPPER_CSS)
     layers, acts = ss[PREFIX + "layers"], ss[PREFIX + "activation"]
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=True):
         if not hidden("layers"):
             _plus_minus("layers", _add_layer, (), not layers, len(layers) >= MAX_LAYERS,
                         "Remove the last hidden layer", "Add a hidden layer")
@@ -252,14 +257,13 @@ def network_controls():
                       help=f"Use layer 1's activation ({ACTIVATIONS[acts[0]].title}) in "
                            "every hidden layer")
         _select("init", INITIALIZERS, label_visibility="collapsed", width=220)
-    for first in range(0, len(layers), LAYERS_PER_ROW):
-        for i, col in enumerate(st.columns(LAYERS_PER_ROW, gap="small"), start=first):
-            if i < len(layers):
-                with col:
-                    _layer_column(i, layers[i], acts[i])
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for i, (width, act) in enumerate(zip(layers, acts)):
+            with st.container(width=LAYER_WIDTH, gap="xsmall"):
+                _layer_column(i, width, act)
 
 
-LAYERS_PER_ROW = 4
+LAYER_WIDTH = 100   # pixels: "L8 − 32 +" and "Leaky ReLU" whole; rows wrap as the screen needs
 
 
 def _layer_column(i, width, act):
