@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from dnn_core import hyper, optimizers
 from dnn_core.optimizers import OPTIMIZERS, SGD, Adagrad, Adam, RMSprop, make_optimizer
 from dnn_core.params import Param
 
@@ -324,15 +325,18 @@ def test_load_state_dict_rejects_other_optimizer_or_shapes():
 
 # Registry -----------------------------------------------------------------------------------
 
-def test_registry_names_round_trip_with_title_and_formula():
-    assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"}
+def test_registry_names_round_trip_and_each_class_builds_from_its_settings():
+    assert set(OPTIMIZERS) >= {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"}
     for name, cls in OPTIMIZERS.items():
-        opt = make_optimizer(name, [param([1.0])], lr=0.1)
-        assert opt.name == cls.name == name
-        assert isinstance(opt, cls) and opt.title
-        assert opt.formula and all(isinstance(line, str) and "\\" in line for line in opt.formula)
+        values = {h.name: h.lo + (h.hi - h.lo) / 3 for h in cls.SETTINGS}
+        opt = make_optimizer(name, [param([1.0])], lr=0.1, **values, unused=1.0)
+        assert opt.name == cls.name == name and isinstance(opt, cls) and opt.title
+        assert {h.name: getattr(opt, h.name) for h in cls.SETTINGS} == values
+        assert hyper.slots(cls.worked) <= set(optimizers.rule_slots(cls))
     nesterov = SGD([param([1.0])], 0.1, momentum=0.9, nesterov=True)
-    assert nesterov.formula == OPTIMIZERS["nesterov"].formula
+    assert (nesterov.formula, nesterov.worked, nesterov.SETTINGS) == (
+        OPTIMIZERS["nesterov"].formula, OPTIMIZERS["nesterov"].worked,
+        OPTIMIZERS["nesterov"].SETTINGS)
 
 
 def test_make_optimizer_passes_settings_and_keeps_default_eps():
