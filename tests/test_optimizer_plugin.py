@@ -119,19 +119,26 @@ def test_under_the_hood_shows_its_own_rule_with_the_engines_numbers(adadelta):
 
 def test_it_appears_in_the_playgrounds_controls_and_runs_there(adadelta):
     at = AppTest.from_file(str(APP), default_timeout=60)
-    for name, text in LINK.items():
+    for name, text in {**LINK, "schedule": "step", "decay": "0.1"}.items():
         at.query_params[name] = text
     at.run()
     assert not at.exception
     assert at.selectbox(key="cfg_optimizer").value == "adadelta"
-    assert "adadelta" in at.selectbox(key="cfg_optimizer").options or \
-        "Adadelta" in at.selectbox(key="cfg_optimizer").options
+    assert "Adadelta" in at.selectbox(key="cfg_optimizer").options
     rho = at.select_slider(key="cfg_rho")
     assert rho.value == 0.8 and rho.label == "Decay ρ" and rho.help == RHO.help
     trainer = at.session_state[keys.TRAINER]
     assert type(trainer.optimizer) is Adadelta and trainer.optimizer.rho == 0.8
     rho.set_value(0.95).run()
     assert at.session_state[keys.TRAINER].optimizer.rho == 0.95
+    at.switch_page("app_pages/under_the_hood.py").run()
+    for _ in range(8):
+        at.button(key="hood_next").click().run()
+    assert not at.exception
+    assert any(r"\Delta = \frac{\sqrt{u + \epsilon}}" in latex.value for latex in at.latex)
+    assert any(r"0.95 \cdot 0 + (1 - 0.95)" in latex.value for latex in at.latex)
+    assert any("**Adadelta**" in m.value and "Decay ρ = 0.95" in m.value for m in at.markdown)
+    assert any("**Step decay** sets η" in m.value for m in at.markdown)
 
 
 @pytest.mark.xfail(strict=True, reason="the data helper's NumPy-only script writes the "
