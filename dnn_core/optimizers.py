@@ -58,6 +58,7 @@ class Optimizer:
     STATE = ()      # flat state vectors
     SHOWN = ()      # derived per-parameter state that `state()` adds (Adam's m_hat, v_hat)
     SCALARS = ()    # scalar state the worked rule shows (Adam's t)
+    SYMBOLS = {}    # state name -> the rule's symbol for it ("velocity": "v")
 
     @classmethod
     def build(cls, params, lr, **settings):
@@ -166,8 +167,9 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
         rule = Nesterov if nesterov else Momentum if momentum else SGD
-        self.name, self.title, self.formula, self.worked, self.SETTINGS = (
-            rule.name, rule.title, rule.formula, rule.worked, rule.SETTINGS)
+        self.name, self.title, self.formula, self.worked = (
+            rule.name, rule.title, rule.formula, rule.worked)
+        self.SETTINGS, self.SYMBOLS = rule.SETTINGS, rule.SYMBOLS
 
     def hyper(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
@@ -197,6 +199,7 @@ class Momentum(SGD):
               r"$entry = $before - $lr \cdot $velocity = $after"]
     SETTINGS = (MOMENTUM,)
     STATE = ("velocity",)
+    SYMBOLS = {"velocity": "v"}
 
     def __init__(self, params, lr, momentum=MOMENTUM.default):
         super().__init__(params, lr, momentum)
@@ -212,6 +215,7 @@ class Nesterov(SGD):
               r"$entry = $before - $lr \cdot ($g + $momentum \cdot $velocity) = $after"]
     SETTINGS = (MOMENTUM,)
     STATE = ("velocity",)
+    SYMBOLS = {"velocity": "v"}
 
     def __init__(self, params, lr, momentum=MOMENTUM.default):
         super().__init__(params, lr, momentum, nesterov=True)
@@ -231,6 +235,7 @@ class RMSprop(Optimizer):
               r"$entry = $before - $lr \cdot \frac{$g}{\sqrt{$square_avg} + $eps} = $after"]
     SETTINGS = (ALPHA, EPS)
     STATE = ("square_avg",)
+    SYMBOLS = {"square_avg": "s"}
 
     def __init__(self, params, lr=0.01, alpha=ALPHA.default, eps=EPS.default):
         if not 0 <= alpha <= 1 or eps < 0:
@@ -275,6 +280,7 @@ class Adam(Optimizer):
     STATE = ("m", "v")
     SHOWN = ("m_hat", "v_hat")
     SCALARS = ("t",)
+    SYMBOLS = {"m_hat": "m̂", "v_hat": "v̂"}
 
     @classmethod
     def build(cls, params, lr, beta1=None, beta2=None, eps=None, **unused):
@@ -344,6 +350,7 @@ class Adagrad(Optimizer):
               r"$entry = $before - $lr \cdot \frac{$g}{\sqrt{$sum} + $eps} = $after"]
     SETTINGS = (EPS_ADAGRAD,)
     STATE = ("sum",)
+    SYMBOLS = {"sum": "s"}
 
     def __init__(self, params, lr=0.01, eps=EPS_ADAGRAD.default):
         if eps < 0:

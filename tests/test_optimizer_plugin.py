@@ -39,6 +39,7 @@ class Adadelta(Optimizer):
               r"{\sqrt{$square_avg + $eps}} \cdot $g = $after"]
     SETTINGS = (RHO, EPS)
     STATE = ("square_avg", "acc_delta")
+    SYMBOLS = {"square_avg": "v", "acc_delta": "u"}
 
     def __init__(self, params, lr=1.0, rho=RHO.default, eps=EPS.default):
         super().__init__(params, lr)

@@ -21,8 +21,6 @@ from ui.hood.view import step_buttons
 
 PER_LAYER = (1, 2, 3, 6, 7, 9)
 ROW_PIXELS = 640   # small heatmaps share a row up to this width
-STATE_NAMES = {"velocity": "v", "square_avg": "s", "sum": "s", "m": "m", "v": "v",
-               "m_hat": "m̂", "v_hat": "v̂"}
 NO_BAR = {"displayModeBar": False}
 
 
@@ -191,7 +189,7 @@ def body_update(walk, ls):
             [(ls.W, ls.dW + ls.dW_penalty, ls.W_new, f"W[{l}]", "unit", "input"),
              (ls.b, ls.db, ls.b_new, f"b[{l}]", "", "unit")]):
         items = [(value, f"{name} before", rows, cols), (grad, f"g of {name}", rows, cols)]
-        items += [(after[which], f"{STATE_NAMES.get(k, k)} of {name}", rows, cols)
+        items += [(after[which], f"{opt.SYMBOLS.get(k, k)} of {name}", rows, cols)
                   for k, (_, after) in ls.state.items()]
         items += [(new, f"{name} after", rows, cols), (new - value, f"Δ{name}", rows, cols)]
         show_matrices(items, f"s9_{which}")
