@@ -237,6 +237,9 @@ def _same_for_all():
     _set_layers(ss[PREFIX + "layers"], acts[:1] * len(acts))
 
 
+LAYER_WIDTH = 100   # pixels: "L8 − 32 +" and "Leaky ReLU" whole; rows wrap as the screen needs
+
+
 def network_controls():
     """Hidden layers as columns, like TF Playground's: +/- for their number and each one's
     neurons, an activation per layer with a one-click "same for all", the initializer.
@@ -262,8 +265,6 @@ def network_controls():
             with st.container(width=LAYER_WIDTH, gap="xsmall"):
                 _layer_column(i, width, act)
 
-
-LAYER_WIDTH = 100   # pixels: "L8 − 32 +" and "Leaky ReLU" whole; rows wrap as the screen needs
 
 
 def _layer_column(i, width, act):
