@@ -10,8 +10,8 @@ import streamlit as st
 
 FIX_JS = """export default function () {
   if (window.__dnnA11y) return;
-  const fix = () => document.querySelectorAll('input[type="range"][aria-labelledby]')
-    .forEach((input) => { if (input.getAttribute("aria-label")) input.removeAttribute("aria-labelledby"); });
+  const fix = () => document.querySelectorAll('input[type="range"][aria-label][aria-labelledby]')
+    .forEach((input) => input.removeAttribute("aria-labelledby"));
   window.__dnnA11y = new MutationObserver(fix);
   window.__dnnA11y.observe(document.body, {subtree: true, childList: true,
                                            attributes: true, attributeFilter: ["aria-labelledby"]});

@@ -217,10 +217,12 @@ def _plus_minus(key, on_click, args, at_min, at_max, remove, add, count=None):
 # The stepper buttons' text stays in the page for screen readers; eyes see - and +. The
 # activation boxes give their text the room ("Leaky ReLU" in a 100-pixel column).
 STEPPER_CSS = """<style>
-[class*="st-key-"][class*="_minus"] button p, [class*="st-key-"][class*="_plus"] button p
-{ font-size: 0; }
-[class*="st-key-"][class*="_minus"] button p::after { content: "\\2212" / ""; font-size: 1rem; }
-[class*="st-key-"][class*="_plus"] button p::after { content: "+" / ""; font-size: 1rem; }
+.st-key-layers_minus button p, .st-key-layers_plus button p,
+[class*="st-key-neurons_"] button p { font-size: 0; }
+.st-key-layers_minus button p::after, [class*="st-key-neurons_"][class*="_minus"] button p::after
+{ content: "\\2212" / ""; font-size: 1rem; }
+.st-key-layers_plus button p::after, [class*="st-key-neurons_"][class*="_plus"] button p::after
+{ content: "+" / ""; font-size: 1rem; }
 [class*="st-key-activation_"] input { padding-left: 0.4rem; padding-right: 0; }
 [class*="st-key-activation_"] button[aria-label="Open"] { width: 1.25rem; padding: 0; }
 </style>"""
@@ -260,11 +262,12 @@ def network_controls():
                       help=f"Use layer 1's activation ({ACTIVATIONS[acts[0]].title}) in "
                            "every hidden layer")
         _select("init", INITIALIZERS, label_visibility="collapsed", width=220)
+    if not layers:
+        return
     with st.container(horizontal=True, wrap=True, gap="small"):
         for i, (width, act) in enumerate(zip(layers, acts)):
             with st.container(width=LAYER_WIDTH, gap="xsmall"):
                 _layer_column(i, width, act)
-
 
 
 def _layer_column(i, width, act):
