@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dnn_core import optimizers
+from dnn_core import optimizers, serialize
 from dnn_core.config import TrainConfig
 from dnn_core.hyper import Hyper
 from dnn_core.optimizers import OPTIMIZERS, Optimizer
@@ -98,6 +98,9 @@ def test_it_drives_a_run_with_pytorchs_rule(adadelta):
     assert float(trainer.history.last["train_loss"]) < first
     kept = trainer.update(trainer.config.replace(options=(("rho", 0.95),)))
     assert kept == "kept" and trainer.optimizer.rho == 0.95
+    again = serialize.load(serialize.save(trainer))       # its setting survives a model file
+    assert again.config == trainer.config and again.optimizer.rho == 0.95
+    np.testing.assert_array_equal(again.optimizer.acc_delta, trainer.optimizer.acc_delta)
 
 
 def test_under_the_hood_shows_its_own_rule_with_the_engines_numbers(adadelta):
