@@ -7,8 +7,16 @@ equal configs (and the same seed) give bit-identical runs.
 Fields fall in two groups. Changing a field in `REBUILD_FIELDS` means new data or a new
 network (the weights start again); changing any other field ("hyper" fields) keeps the
 trained weights and takes effect at the next step.
+
+The optimizer and schedule settings' defaults come from their classes' `Hyper` rows
+(dnn_core.optimizers, dnn_core.schedules). A registered optimizer whose setting has no
+field here keeps it in `options`, (name, value) pairs.
 """
 from dataclasses import dataclass, fields, replace
+
+from . import optimizers, schedules
+from .optimizers import ALPHA, BETA1, BETA2, MOMENTUM
+from .schedules import DECAY, INTERVAL
 
 TASK_LOSSES = {"binary": ("bce", "mse"), "multiclass": ("ce",), "regression": ("mse",)}
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "ce", "regression": "mse"}
@@ -33,14 +41,15 @@ class TrainConfig:
     # training ("hyper": kept weights)
     optimizer: str = "sgd"
     lr: float = 0.03
-    momentum: float = 0.9
-    alpha: float = 0.99
-    beta1: float = 0.9
-    beta2: float = 0.999
+    momentum: float = MOMENTUM.default
+    alpha: float = ALPHA.default
+    beta1: float = BETA1.default
+    beta2: float = BETA2.default
     eps: float = None  # None: each optimizer's own default (PyTorch's)
+    options: tuple = ()  # (name, value) for optimizer settings without a field here
     schedule: str = "constant"
-    decay: float = 0.0
-    interval: int = 100
+    decay: float = DECAY.default
+    interval: int = INTERVAL.default
     batch: int = 10
     reg: str = "none"
     reg_rate: float = 0.0
@@ -49,6 +58,7 @@ class TrainConfig:
     def __post_init__(self):
         # Tuples keep the config hashable and comparable; lists from callers are converted.
         object.__setattr__(self, "features", tuple(self.features))
+        object.__setattr__(self, "options", tuple(sorted((str(k), v) for k, v in self.options)))
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
         acts = self.activations
         if isinstance(acts, str):
@@ -70,6 +80,16 @@ class TrainConfig:
             changes["activations"] = tuple(old[min(i, len(old) - 1)] for i in range(len(hidden)))
         return replace(self, **changes)
 
+    def optimizer_settings(self):
+        """{setting name: value} for every registered optimizer's settings."""
+        named = {name: getattr(self, name) for name in optimizers.all_settings()
+                 if name in _FIELD_NAMES}
+        return {**named, **dict(self.options)}
+
+    def schedule_settings(self):
+        """{setting name: value} for every registered schedule's settings."""
+        return {name: getattr(self, name) for name in schedules.all_settings()}
+
     def resolved_loss(self, task):
         """The loss name for `task` ("auto" picks sigmoid/softmax cross-entropy or MSE)."""
         loss = DEFAULT_LOSS[task] if self.loss == "auto" else self.loss
@@ -84,9 +104,11 @@ REBUILD_FIELDS = frozenset(
     ("dataset", "n", "noise", "train_frac", "seed", "features", "hidden", "activations",
      "init", "loss")
 )
-HYPER_FIELDS = frozenset(f.name for f in fields(TrainConfig)) - REBUILD_FIELDS
+_FIELD_NAMES = frozenset(f.name for f in fields(TrainConfig))
+HYPER_FIELDS = _FIELD_NAMES - REBUILD_FIELDS
 # Changing one of these keeps the weights but starts the optimizer's state afresh.
-OPTIMIZER_FIELDS = frozenset(("optimizer", "momentum", "alpha", "beta1", "beta2", "eps"))
+OPTIMIZER_FIELDS = frozenset(("optimizer", "options",
+                              *(set(optimizers.all_settings()) & _FIELD_NAMES)))
 
 
 def changed_fields(old, new):

@@ -123,10 +123,8 @@ class Trainer:
         cfg = self.config
         if new_optimizer:
             self.optimizer = make_optimizer(cfg.optimizer, self.params, cfg.lr,
-                                            momentum=cfg.momentum, alpha=cfg.alpha,
-                                            betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
-        self.schedule = make_schedule(cfg.schedule, cfg.lr, decay=cfg.decay,
-                                      interval=cfg.interval)
+                                            **cfg.optimizer_settings())
+        self.schedule = make_schedule(cfg.schedule, cfg.lr, **cfg.schedule_settings())
         self.optimizer.lr = self.schedule(self.epoch)
         for layer in self._dropouts():
             layer.p = cfg.dropout

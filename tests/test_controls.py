@@ -1,6 +1,8 @@
 """The control groups under AppTest: each widget moves the produced TrainConfig, the layer
 buttons edit the layer list, `hide` removes widgets but keeps their values, and the
 change notice says kept or rebuilt. Also the dataset thumbnails."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,7 +10,11 @@ from streamlit.testing.v1 import AppTest
 from dnn_core.config import TrainConfig
 from dnn_core.datasets import DATASETS
 from ui import controls, state
+from ui import keys as session_keys
 from ui.thumbnails import BLUE, ORANGE, dataset_thumbnail, framed
+
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def controls_page(groups, task=None):
@@ -154,11 +160,59 @@ def test_training_controls_move_the_config():
     assert (values["speed"], values["stop_epochs"], values["goal"]) == ("max", 300, 0.05)
 
 
-def test_tf_playground_learning_rates_are_on_the_slider():
-    options = page("training").select_slider(key="cfg_lr").options
-    for lr in ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3",
-               "10"):
-        assert lr in options
+def test_each_stepped_slider_offers_exactly_its_rows_steps():
+    at = page("training", reg="l2", optimizer="adam", schedule="step")
+    sliders = {node.key[len(state.PREFIX):]: node for node in at.select_slider}
+    assert {"lr", "batch", "reg_rate", "dropout", "speed", "beta1", "beta2", "eps",
+            "decay"} <= set(sliders)
+    for key, slider in sliders.items():
+        kind = state.SCHEMA[key].kind
+        steps = getattr(kind, "steps", None) or kind.options
+        offered = [option for option in slider.options if option not in ("all", "max",
+                                                                          "default")]
+        assert [float(option) for option in offered] == sorted(
+            s for s in steps if not isinstance(s, str)), key
+
+
+def every_widget(at):
+    return [node for kind in ("button", "slider", "select_slider", "number_input",
+                              "selectbox", "radio", "toggle", "button_group")
+            for node in at.get(kind)]
+
+
+def test_every_control_says_what_it_does_to_training():
+    at = page("data", "feature", "network", "output", "training", "view", layers="4,2",
+              optimizer="adam", schedule="step", reg="l2")
+    for node in every_widget(at):
+        assert node.help, node.key
+        key = (node.key or "").removeprefix(state.PREFIX)
+        if key in state.SCHEMA:
+            assert node.help == state.SCHEMA[key].help
+            assert node.label == state.SCHEMA[key].label
+
+
+def test_layer_buttons_say_which_layer_and_thumbnails_are_described():
+    at = page("data", "network", layers="4,2")
+    assert at.button(key="neurons_1_minus").label == "Remove a neuron from layer 2"
+    assert at.button(key="neurons_0_plus").label == "Add a neuron to layer 1"
+    assert (at.button(key="layers_minus").label, at.button(key="layers_plus").label) == (
+        "Remove the last hidden layer", "Add a hidden layer")
+    alts = [image.proto.imgs[0].alt for image in at.get("image")]
+    assert len(alts) == len(DATASETS)
+    assert alts[0] == f"{DATASETS['circle'].title} dataset (chosen): " \
+        f"{DATASETS['circle'].description}"
+    assert all(alt.startswith(info.title + " dataset") for alt, info in
+               zip(alts, DATASETS.values()))
+
+
+def test_a_repeated_url_key_uses_the_last_value_with_a_note_and_the_url_keeps_one():
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["lr"] = ["0.1", "0.3"]
+    at.run()
+    assert not at.exception
+    assert at.session_state[session_keys.TRAINER].config.lr == 0.3
+    assert "lr: given 2 times; using the last one." in [w.value for w in at.warning]
+    assert at.query_params["lr"] in ("0.3", ["0.3"])
 
 
 def test_view_toggles():
@@ -195,7 +249,7 @@ def test_change_notice_says_kept_or_rebuilt():
     assert controls.change_notice(base, base.replace(lr=0.1)) == (
         "Learning rate changed: training continues with the same weights.")
     assert controls.change_notice(base, base.replace(hidden=(4, 2, 2))) == (
-        "Architecture changed: the network was rebuilt with new weights.")
+        "Hidden layers changed: the network was rebuilt with new weights.")
     assert controls.change_notice(base, base.replace(noise=0.1)) == (
         "Noise changed: new data were drawn and the network was rebuilt with new weights.")
     assert controls.change_notice(base, base.replace(lr=0.1, batch=30)) == (

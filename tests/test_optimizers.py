@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from dnn_core import hyper, optimizers
 from dnn_core.optimizers import OPTIMIZERS, SGD, Adagrad, Adam, RMSprop, make_optimizer
 from dnn_core.params import Param
 
@@ -181,7 +182,7 @@ def test_parity_with_torch_over_20_steps(name):
     rng = np.random.default_rng(7)
     params = net_params(rng)
     tensors = [torch.tensor(p.value.copy(), dtype=torch.float64) for p in params]
-    ours = make_optimizer(name, params, lr=0.05, momentum=0.8, alpha=0.95, betas=(0.8, 0.99),
+    ours = make_optimizer(name, params, lr=0.05, momentum=0.8, alpha=0.95, beta1=0.8, beta2=0.99,
                           eps=1e-6)
     theirs = torch_optimizer(torch, name, tensors, lr=0.05)
     for step in range(20):
@@ -324,15 +325,18 @@ def test_load_state_dict_rejects_other_optimizer_or_shapes():
 
 # Registry -----------------------------------------------------------------------------------
 
-def test_registry_names_round_trip_with_title_and_formula():
-    assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"}
+def test_registry_names_round_trip_and_each_class_builds_from_its_settings():
+    assert set(OPTIMIZERS) >= {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"}
     for name, cls in OPTIMIZERS.items():
-        opt = make_optimizer(name, [param([1.0])], lr=0.1)
-        assert opt.name == cls.name == name
-        assert isinstance(opt, cls) and opt.title
-        assert opt.formula and all(isinstance(line, str) and "\\" in line for line in opt.formula)
+        values = {h.name: h.lo + (h.hi - h.lo) / 3 for h in cls.SETTINGS}
+        opt = make_optimizer(name, [param([1.0])], lr=0.1, **values, unused=1.0)
+        assert opt.name == cls.name == name and isinstance(opt, cls) and opt.title
+        assert {h.name: getattr(opt, h.name) for h in cls.SETTINGS} == values
+        assert hyper.slots(cls.worked) <= set(optimizers.rule_slots(cls))
     nesterov = SGD([param([1.0])], 0.1, momentum=0.9, nesterov=True)
-    assert nesterov.formula == OPTIMIZERS["nesterov"].formula
+    assert (nesterov.formula, nesterov.worked, nesterov.SETTINGS) == (
+        OPTIMIZERS["nesterov"].formula, OPTIMIZERS["nesterov"].worked,
+        OPTIMIZERS["nesterov"].SETTINGS)
 
 
 def test_make_optimizer_passes_settings_and_keeps_default_eps():
@@ -340,7 +344,7 @@ def test_make_optimizer_passes_settings_and_keeps_default_eps():
     assert make_optimizer("momentum", p, 0.1, momentum=0.5).momentum == 0.5
     assert make_optimizer("nesterov", p, 0.1).nesterov
     assert make_optimizer("rmsprop", p, 0.1, alpha=0.9).alpha == 0.9
-    assert make_optimizer("adam", p, 0.1, betas=(0.5, 0.6)).betas == (0.5, 0.6)
+    assert make_optimizer("adam", p, 0.1, beta1=0.5, beta2=0.6).betas == (0.5, 0.6)
     assert make_optimizer("adam", p, 0.1).eps == 1e-8
     assert make_optimizer("adagrad", p, 0.1).eps == 1e-10
     assert make_optimizer("adagrad", p, 0.1, eps=1e-6).eps == 1e-6

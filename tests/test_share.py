@@ -86,8 +86,12 @@ def test_default_settings_give_the_bare_address():
     assert share.share_link(state.defaults(), "http://host/app") == "http://host/app/"
 
 
-def test_every_offered_control_has_a_schema_name():
-    assert set(share.CONTROL_TITLES) <= set(state.HIDEABLE)
+def test_the_dialog_offers_every_hideable_control_by_its_row_title():
+    titles = state.titles()
+    assert list(titles) == list(state.HIDEABLE)
+    assert titles["lr"] == state.SCHEMA["lr"].title == "Learning rate"
+    assert titles["beta1"] == state.SCHEMA["beta1"].title and titles["play"] == "Play"
+    assert not {"hide", "data", "challenge"} & set(titles)
 
 
 def test_dialog_form_to_challenge_text():

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from dnn_core import optimizers, schedules
 from dnn_core.trainer import Trainer
 from dnn_core.config import REBUILD_FIELDS, TrainConfig
 from dnn_core.datasets import DATASETS
@@ -102,17 +103,59 @@ def test_public_url_names_are_all_there():
     assert set(public) <= set(SCHEMA)
 
 
-def test_rebuild_rows_are_exactly_the_engine_rebuild_fields():
-    for row in SCHEMA.values():
-        if row.field:
-            assert (row.effect == "rebuild") == (row.field in REBUILD_FIELDS), row.key
-    assert {row.field for row in SCHEMA.values() if row.field} == set(TrainConfig.__dataclass_fields__)
+def test_every_config_field_has_one_row_and_its_effect_follows_the_engine():
+    rows = [row for row in SCHEMA.values() if row.field]
+    assert sorted(row.field for row in rows) == sorted(
+        set(TrainConfig.__dataclass_fields__) - {"options"})
+    for row in rows:
+        assert row.effect == ("rebuild" if row.field in REBUILD_FIELDS else "keep"), row.key
+    assert {row.effect for row in SCHEMA.values() if not row.field} == {"view"}
 
 
-@pytest.mark.parametrize("lr", [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10])
-def test_tf_playground_learning_rates_are_steps_and_parse_exactly(lr):
-    assert lr in state.LR_STEPS
-    assert parse_query({"lr": str(lr)})[0]["lr"] == lr
+@pytest.mark.parametrize("key", list(SAMPLES))
+def test_every_row_has_a_title_and_a_help_sentence(key):
+    row = SCHEMA[key]
+    assert row.title and row.help.endswith((".", ")")) and len(row.help) <= 130
+
+
+def test_row_defaults_are_the_engine_defaults_and_the_classes_defaults():
+    config = TrainConfig()
+    assert to_config(defaults()) == config
+    assert state.config_values(config) == defaults()
+    for name, hyper in optimizers.all_settings().items():
+        own = len(optimizers.setting_defaults(name)) > 1      # eps: 1e-8 Adam, 1e-10 Adagrad
+        assert SCHEMA[name].default == ("default" if own else hyper.default), name
+    assert SCHEMA["eps"].default == "default" and config.eps is None
+    for name, hyper in {**optimizers.all_settings(), **schedules.all_settings()}.items():
+        assert (SCHEMA[name].title, SCHEMA[name].help) == (hyper.title, hyper.help)
+    assert SCHEMA["decay"].default == config.decay == schedules.DECAY.default
+
+
+@pytest.mark.parametrize("key", [key for key, row in SCHEMA.items()
+                                 if getattr(row.kind, "steps", ())])
+def test_every_slider_step_reads_back_exactly_from_its_url_text(key):
+    kind = SCHEMA[key].kind
+    for step in kind.steps:
+        assert kind.parse(kind.format(step)) == step
+        values, notes = parse_query({key: kind.format(step)})
+        assert values[key] == step and notes == []
+
+
+@pytest.mark.parametrize("key", [key for key, row in SCHEMA.items() if row.field])
+def test_config_values_invert_to_config_for_every_row(key):
+    values = with_(**SAMPLES[key])
+    values, _ = state.reconcile(values)
+    config = to_config(values)
+    back = state.config_values(config)
+    assert to_config(back) == config
+    assert {k: back[k] for k in SAMPLES[key]} == {k: values[k] for k in SAMPLES[key]}
+
+
+def test_config_values_name_what_the_controls_cannot_hold():
+    with pytest.raises(ValueError, match="n = 10000"):
+        state.config_values(TrainConfig(n=10_000))
+    with pytest.raises(ValueError, match="noise = 12.5"):
+        state.config_values(TrainConfig(noise=0.125))
 
 
 JUNK = [
@@ -192,9 +235,22 @@ def test_number_formatting_is_short_and_exact():
 
 
 class CountingParams(dict):
+    """Like st.query_params: a value or a list per name; [name] gives the last value."""
+
     def __init__(self, *args):
         super().__init__(*args)
         self.writes = 0
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return value[-1] if isinstance(value, list) else value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def get_all(self, key):
+        value = super().get(key, [])
+        return list(value) if isinstance(value, list) else [value]
 
     def __setitem__(self, key, value):
         self.writes += 1
@@ -224,6 +280,21 @@ def test_current_values_fill_missing_keys_with_defaults():
     assert state.current_values({"cfg_dataset": "xor"})["dataset"] == "xor"
 
 
+def test_repeated_keys_use_the_last_value_with_a_note_and_the_url_becomes_canonical():
+    session, params = {}, CountingParams({"lr": ["0.1", "0.2"], "noise": ["10", "10"]})
+    notes = state.init_session(session, params)
+    assert (session["cfg_lr"], session["cfg_noise"]) == (0.2, 10)
+    assert sorted(notes) == ["lr: given 2 times; using the last one.",
+                             "noise: given 2 times; using the last one."]
+    state.sync_url(session, params)
+    assert dict(params.items()) == {"lr": "0.2", "noise": "10"}
+
+
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_every_dataset_default_config_builds(name):
-    assert to_config(with_(dataset=name)).dataset == name
+def test_every_dataset_builds_a_trainer_on_its_own_task(name):
+    values, _ = state.reconcile(with_(dataset=name))
+    trainer = Trainer(to_config(values))
+    assert trainer.task == DATASETS[name].task
+    assert trainer.loss_name == {"binary": "bce", "multiclass": "ce",
+                                 "regression": "mse"}[DATASETS[name].task]
+    assert state.config_values(trainer.config) == values

@@ -2,7 +2,8 @@
 
 The page calls each group where it wants it (inside `with st.sidebar:` or a column); a
 group draws nothing for a control named in the `hide` setting, whose value still applies.
-Widgets change settings only through session state and `on_change` callbacks; the
+Every widget's label and one-line help come from its schema row (ui.state). Widgets
+change settings only through session state and `on_change` callbacks; the
 `cfg_<key>` widgets use `persist_state="session"`, so a value survives while its widget is
 not drawn (another page, a hidden optimizer setting, a `hide` link). `hidden(name)` tells
 a page whether to draw its own hideable buttons ("play", "step", "reset").
@@ -16,10 +17,10 @@ Widget keys (stable; tests and pages rely on them):
   `neurons_<i>_minus`, `neurons_<i>_plus` (1-32 neurons in layer i = 0, 1, ...),
   selectboxes `activation_<i>`, button `activation_same_for_all`, selectbox `cfg_init`.
 - output_controls: radio `cfg_loss` (binary tasks only; other tasks show their pair).
-- training_controls: selectbox `cfg_optimizer`, select sliders `cfg_momentum`
-  (momentum, nesterov), `cfg_alpha` (rmsprop), `cfg_beta1`, `cfg_beta2` (adam), `cfg_eps`
-  (rmsprop, adam, adagrad), `cfg_lr`; selectbox `cfg_schedule`, select slider `cfg_decay`
-  (inverse_time, step, exponential), number input `cfg_interval` (step, cosine); select
+- training_controls: selectbox `cfg_optimizer`, then one widget `cfg_<setting>` per
+  setting the chosen optimizer class declares (momentum: `cfg_momentum`; adam: `cfg_beta1`,
+  `cfg_beta2`, `cfg_eps`; ...), select slider `cfg_lr`; selectbox `cfg_schedule` and one
+  widget per setting of the chosen schedule (`cfg_decay`, number input `cfg_interval`); select
   sliders `cfg_batch`, segmented control `cfg_reg`, select sliders `cfg_reg_rate` (when
   reg is not none), `cfg_dropout`, `cfg_speed`; number inputs `cfg_stop_epochs`, `cfg_goal`.
 - view_toggles: toggles `cfg_show_test`, `cfg_discretize`, `cfg_log_scale`, `cfg_draw`.
@@ -35,7 +36,7 @@ from dnn_core.init import INITIALIZERS
 from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
 from dnn_core.schedules import SCHEDULES
-from ui import keys, state
+from ui import a11y, keys, state
 from ui.state import MAX_LAYERS, MAX_NEURONS, PREFIX, SCHEMA
 from ui.thumbnails import dataset_thumbnail, framed
 
@@ -65,36 +66,52 @@ def _number_text(x):
     return x if isinstance(x, str) else np.format_float_positional(x, trim="-")
 
 
-def _stepped(key, label, fmt=_number_text, words_first=False, **kw):
+def _widget(key):
+    """The keyword arguments every setting's widget shares: its row's label and help."""
+    row = SCHEMA[key]
+    return {"label": row.label, "help": row.help, "key": PREFIX + key,
+            "persist_state": "session"}
+
+
+def _stepped(key, fmt=_number_text, **kw):
     """A select slider over the setting's steps plus its current value (from a URL);
-    its word ("all", "max", "default") at the end, or first."""
+    its word ("all", "max") at the end, or "default" first."""
     if hidden(key):
         return
     kind, value = SCHEMA[key].kind, ss[PREFIX + key]
     steps = getattr(kind, "steps", None) or kind.options
     numbers = sorted({s for s in (*steps, value) if not isinstance(s, str)})
     words = [s for s in (*steps, getattr(kind, "word", None)) if isinstance(s, str)]
-    options = words + numbers if words_first else numbers + words
-    st.select_slider(label, list(dict.fromkeys(options)), format_func=fmt, key=PREFIX + key,
-                     persist_state="session", **kw)
+    options = words + numbers if "default" in words else numbers + words
+    st.select_slider(options=list(dict.fromkeys(options)), format_func=fmt, **_widget(key),
+                     **kw)
 
 
-def _select(key, label, registry, **kw):
+def _select(key, registry, **kw):
     if not hidden(key):
-        st.selectbox(label, tuple(registry), format_func=lambda name: registry[name].title,
-                     key=PREFIX + key, persist_state="session", **kw)
+        st.selectbox(options=tuple(registry), format_func=lambda name: registry[name].title,
+                     **{**_widget(key), **kw})
 
 
-def _slider(key, label, step, **kw):
+def _slider(key, step, **kw):
     if not hidden(key):
         kind = SCHEMA[key].kind
-        st.slider(label, kind.lo, kind.hi, step=step, key=PREFIX + key,
-                  persist_state="session", **kw)
+        st.slider(min_value=kind.lo, max_value=kind.hi, step=step, **_widget(key), **kw)
 
 
-def _number(key, label, **kw):
+def _number(key, step, **kw):
     if not hidden(key):
-        st.number_input(label, key=PREFIX + key, persist_state="session", **kw)
+        kind = SCHEMA[key].kind
+        st.number_input(min_value=kind.lo, max_value=kind.hi, step=step, **_widget(key), **kw)
+
+
+def _hyper_control(hyper):
+    """An optimizer's or schedule's own setting: a number box for whole numbers without
+    steps (interval), else a select slider over its steps."""
+    if hyper.steps:
+        _stepped(hyper.name, fmt=state.format_number)
+    else:
+        _number(hyper.name, step=10 if hyper.integer else 0.01)
 
 
 # ---- data ---------------------------------------------------------------------------
@@ -119,27 +136,31 @@ def next_seed(seed):
 def data_controls():
     """Dataset thumbnails, noise, number of points, train share, seed and Regenerate."""
     _ensure_state()
+    a11y.fix_labels("a11y_data")
     if not hidden("dataset"):
         current = ss[PREFIX + "dataset"]
-        st.markdown("**Dataset**")
+        st.markdown(f"**{SCHEMA['dataset'].title}**", help=SCHEMA["dataset"].help)
         with st.container(horizontal=True, gap="xsmall"):
             for name, info in DATASETS.items():
                 title = SHORT_TITLES.get(name, name)
                 with st.container(width=52, gap=None, horizontal_alignment="center"):
                     picture = dataset_thumbnail(name, 44)
-                    st.image(framed(picture) if name == current else picture, width=44)
-                    st.button(f":blue[**{title}**]" if name == current else title,
+                    chosen = " (chosen)" if name == current else ""
+                    st.image(framed(picture) if chosen else picture, width=44,
+                             alt=f"{info.title} dataset{chosen}: {info.description}")
+                    st.button(f":blue[**{title}**]" if chosen else title,
                               key=f"dataset_{name}", help=f"{info.title}: {info.description}",
                               type="tertiary", on_click=_pick_dataset, args=(name,))
-    _slider("noise", "Noise (%)", 5)
-    _slider("n", "Number of points", 50)
-    _slider("train", "Training data (%)", 10)
+    _slider("noise", 5)
+    _slider("n", 50)
+    _slider("train", 10)
     if not hidden("seed"):
         left, right = st.columns(2, vertical_alignment="bottom")
         with left:
-            _number("seed", "Seed", min_value=0, max_value=SCHEMA["seed"].kind.hi, step=1)
+            _number("seed", step=1)
         right.button("Regenerate", key="data_regenerate", on_click=_regenerate,
-                     help="Draw new data with a new seed", width="stretch")
+                     help="Draw new data with a new seed (the network starts again)",
+                     width="stretch")
 
 
 # ---- inputs -------------------------------------------------------------------------
@@ -154,9 +175,9 @@ def feature_controls():
     if hidden("features"):
         return
     ss[keys.FEATURES_LAST] = ss[PREFIX + "features"]
-    st.pills("Inputs", tuple(FEATURES), selection_mode="multi", key=PREFIX + "features",
+    st.pills(options=tuple(FEATURES), selection_mode="multi",
              format_func=lambda name: FEATURES[name].title, on_change=_features_changed,
-             persist_state="session", help="Features fed to the network (at least one)")
+             **_widget("features"))
 
 
 # ---- network ------------------------------------------------------------------------
@@ -181,14 +202,30 @@ def _add_neurons(i, delta):
     _set_layers(layers, ss[PREFIX + "activation"])
 
 
-def _plus_minus(key, on_click, args, at_min, at_max, what, count=None):
-    """TF Playground's - count + stepper, each button disabled at its limit."""
-    st.button("−", key=f"{key}_minus", on_click=on_click, args=(*args, -1), disabled=at_min,
-              type="tertiary", help=f"Remove {what}")
+def _plus_minus(key, on_click, args, at_min, at_max, remove, add, count=None):
+    """TF Playground's - count + stepper, each button disabled at its limit. The labels
+    are the sentences `remove` and `add` (what a screen reader announces), drawn as - and
+    + by `STEPPER_CSS`."""
+    st.button(remove, key=f"{key}_minus", on_click=on_click, args=(*args, -1),
+              disabled=at_min, type="tertiary", help=remove)
     if count is not None:
         st.markdown(f"**{count}**", width="content")
-    st.button("+", key=f"{key}_plus", on_click=on_click, args=(*args, 1), disabled=at_max,
-              type="tertiary", help=f"Add {what}")
+    st.button(add, key=f"{key}_plus", on_click=on_click, args=(*args, 1), disabled=at_max,
+              type="tertiary", help=add)
+
+
+# The stepper buttons' text stays in the page for screen readers; eyes see - and +. The
+# activation boxes give their text the room ("Leaky ReLU" in a 100-pixel column).
+STEPPER_CSS = """<style>
+.st-key-layers_minus button p, .st-key-layers_plus button p,
+[class*="st-key-neurons_"] button p { font-size: 0; }
+.st-key-layers_minus button p::after, [class*="st-key-neurons_"][class*="_minus"] button p::after
+{ content: "\\2212" / ""; font-size: 1rem; }
+.st-key-layers_plus button p::after, [class*="st-key-neurons_"][class*="_plus"] button p::after
+{ content: "+" / ""; font-size: 1rem; }
+[class*="st-key-activation_"] input { padding-left: 0.4rem; padding-right: 0; }
+[class*="st-key-activation_"] button[aria-label="Open"] { width: 1.25rem; padding: 0; }
+</style>"""
 
 
 def _set_activation(i):
@@ -202,43 +239,54 @@ def _same_for_all():
     _set_layers(ss[PREFIX + "layers"], acts[:1] * len(acts))
 
 
+LAYER_WIDTH = 100   # pixels: "L8 − 32 +" and "Leaky ReLU" whole; rows wrap as the screen needs
+
+
 def network_controls():
     """Hidden layers as columns, like TF Playground's: +/- for their number and each one's
-    neurons, an activation per layer with a one-click "same for all", the initializer."""
+    neurons, an activation per layer with a one-click "same for all", the initializer.
+    The layers wrap onto more rows on a narrow screen, so eight layers of 32 fit at 1024
+    pixels and stand in one row at 1920."""
     _ensure_state()
+    st.html(STEPPER_CSS)
     layers, acts = ss[PREFIX + "layers"], ss[PREFIX + "activation"]
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=True):
         if not hidden("layers"):
             _plus_minus("layers", _add_layer, (), not layers, len(layers) >= MAX_LAYERS,
-                        "a hidden layer")
+                        "Remove the last hidden layer", "Add a hidden layer")
         st.markdown(f"**{len(layers)} hidden layer{'s' * (len(layers) != 1)}**",
-                    width="content")
+                    width="content", help=SCHEMA["layers"].help)
         if len(layers) > 1 and not hidden("activation"):
             st.button(f"{ACTIVATIONS[acts[0]].title} in every layer",
                       key="activation_same_for_all", on_click=_same_for_all,
                       help=f"Use layer 1's activation ({ACTIVATIONS[acts[0]].title}) in "
                            "every hidden layer")
-        _select("init", "Weight initializer", INITIALIZERS, label_visibility="collapsed",
-                width=220, help="Weight initializer")
+        _select("init", INITIALIZERS, label_visibility="collapsed", width=220)
     if not layers:
         return
-    for i, (col, width) in enumerate(zip(st.columns(max(len(layers), 4), gap="small"),
-                                         layers)):
-        with col:
-            with st.container(horizontal=True, vertical_alignment="center", gap="xxsmall",
-                              wrap=False):
-                st.markdown(f"L{i + 1}", width="content")
-                if hidden("layers"):
-                    st.markdown(f"**{width}** neuron{'s' * (width != 1)}", width="content")
-                else:
-                    _plus_minus(f"neurons_{i}", _add_neurons, (i,), width <= 1,
-                                width >= MAX_NEURONS, "a neuron", count=width)
-            if not hidden("activation"):
-                ss[f"activation_{i}"] = acts[i]
-                st.selectbox(f"Layer {i + 1} activation", tuple(ACTIVATIONS),
-                             format_func=lambda name: ACTIVATIONS[name].title,
-                             key=f"activation_{i}", on_change=_set_activation, args=(i,),
-                             label_visibility="collapsed")
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for i, (width, act) in enumerate(zip(layers, acts)):
+            with st.container(width=LAYER_WIDTH, gap="xsmall"):
+                _layer_column(i, width, act)
+
+
+def _layer_column(i, width, act):
+    """Layer i's neuron stepper and activation."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="xxsmall",
+                      wrap=False):
+        st.markdown(f"L{i + 1}", width="content")
+        if hidden("layers"):
+            st.markdown(f"**{width}** neuron{'s' * (width != 1)}", width="content")
+        else:
+            _plus_minus(f"neurons_{i}", _add_neurons, (i,), width <= 1, width >= MAX_NEURONS,
+                        f"Remove a neuron from layer {i + 1}",
+                        f"Add a neuron to layer {i + 1}", count=width)
+    if not hidden("activation"):
+        ss[f"activation_{i}"] = act
+        st.selectbox(f"Layer {i + 1} activation", tuple(ACTIVATIONS),
+                     format_func=lambda name: ACTIVATIONS[name].title,
+                     key=f"activation_{i}", on_change=_set_activation, args=(i,),
+                     label_visibility="collapsed", help=SCHEMA["activation"].help)
 
 
 def output_controls(task):
@@ -253,68 +301,43 @@ def output_controls(task):
         return
     if ss[PREFIX + "loss"] not in choices:
         ss[PREFIX + "loss"] = "auto"
-    st.radio("Output and loss", tuple(choices), format_func=choices.get,
-             key=PREFIX + "loss", persist_state="session")
+    st.radio(options=tuple(choices), format_func=choices.get, **_widget("loss"))
 
 
 # ---- training -----------------------------------------------------------------------
 def training_controls():
-    """Optimizer (its own settings only when they apply), learning rate and schedule,
-    batch size, regularization, dropout, speed and the two stopping rules."""
+    """Optimizer with its own settings (from its class), learning rate, schedule with its
+    own settings, batch size, regularization, dropout, speed and the two stopping rules."""
     _ensure_state()
-    _select("optimizer", "Optimizer", OPTIMIZERS)
-    optimizer = ss[PREFIX + "optimizer"]
-    if optimizer in ("momentum", "nesterov"):
-        _stepped("momentum", "Momentum")
-    if optimizer == "rmsprop":
-        _stepped("alpha", "Smoothing α")
-    if optimizer == "adam":
-        _stepped("beta1", "β₁")
-        _stepped("beta2", "β₂")
-    if optimizer in ("rmsprop", "adam", "adagrad"):
-        _stepped("eps", "ε (default: the optimizer's own)", fmt=state.format_number,
-                 words_first=True)
-    _stepped("lr", "Learning rate", help="Log scale. Changing it keeps the trained weights.")
-    _select("schedule", "Learning-rate schedule", SCHEDULES)
-    schedule = ss[PREFIX + "schedule"]
-    if schedule in ("inverse_time", "step", "exponential"):
-        _stepped("decay", "Decay rate")
-    if schedule in ("step", "cosine"):
-        _number("interval", "Interval (epochs)", min_value=1,
-                max_value=SCHEMA["interval"].kind.hi, step=10)
-    _stepped("batch", "Batch size")
+    _select("optimizer", OPTIMIZERS)
+    for hyper in OPTIMIZERS[ss[PREFIX + "optimizer"]].SETTINGS:
+        _hyper_control(hyper)
+    _stepped("lr")
+    _select("schedule", SCHEDULES)
+    for hyper in SCHEDULES[ss[PREFIX + "schedule"]].SETTINGS:
+        _hyper_control(hyper)
+    _stepped("batch")
     if not hidden("reg"):
-        st.segmented_control("Regularization", tuple(REGULARIZERS), required=True,
+        st.segmented_control(options=tuple(REGULARIZERS), required=True,
                              format_func=lambda name: REGULARIZERS[name].title,
-                             key=PREFIX + "reg", persist_state="session")
+                             **_widget("reg"))
     if ss[PREFIX + "reg"] != "none":
-        _stepped("reg_rate", "Regularization rate")
-    _stepped("dropout", "Dropout")
-    _stepped("speed", "Epochs per frame")
-    _number("stop_epochs", "Stop after epochs (0: never)", min_value=0,
-            max_value=SCHEMA["stop_epochs"].kind.hi, step=100)
-    _number("goal", "Stop at test loss (0: never)", min_value=0.0,
-            max_value=SCHEMA["goal"].kind.hi, step=0.01, format="%.4f")
+        _stepped("reg_rate")
+    _stepped("dropout")
+    _stepped("speed")
+    _number("stop_epochs", step=100)
+    _number("goal", step=0.01, format="%.4f")
 
 
 def view_toggles():
     """Show test data, discretize the output, log-scale loss axis, draw on the map."""
     _ensure_state()
-    for key, label in (("show_test", "Show test data"), ("discretize", "Discretize output"),
-                       ("log_scale", "Log-scale loss"), ("draw", "Draw points on the map")):
+    for key in ("show_test", "discretize", "log_scale", "draw"):
         if not hidden(key):
-            st.toggle(label, key=PREFIX + key, persist_state="session")
+            st.toggle(**_widget(key))
 
 
 # ---- what a change does -------------------------------------------------------------
-FIELD_TITLES = {"dataset": "Dataset", "n": "Number of points", "noise": "Noise",
-                "train_frac": "Training share", "seed": "Seed", "features": "Input features",
-                "hidden": "Architecture", "activations": "Activation", "init": "Initializer",
-                "loss": "Loss", "optimizer": "Optimizer", "lr": "Learning rate",
-                "momentum": "Momentum", "alpha": "Smoothing α", "beta1": "β₁", "beta2": "β₂",
-                "eps": "ε", "schedule": "Schedule", "decay": "Decay rate",
-                "interval": "Interval", "batch": "Batch size", "reg": "Regularization",
-                "reg_rate": "Regularization rate", "dropout": "Dropout"}
 DATA_FIELDS = {"dataset", "n", "noise", "train_frac", "seed"}
 
 
@@ -332,7 +355,8 @@ def change_notice(old_config, new_config):
         changed.discard("activations")     # a new layer brings its activation along
     if not changed:
         return None
-    what = _and([title for field, title in FIELD_TITLES.items() if field in changed])
+    titles = {**state.field_titles(), "options": SCHEMA["optimizer"].title + " settings"}
+    what = _and([title for field, title in titles.items() if field in changed])
     what = what[0] + what[1:].lower() if " and " in what else what
     if needs_rebuild(old_config, new_config):
         data = "new data were drawn and " if changed & DATA_FIELDS else ""

@@ -16,19 +16,6 @@ from ui import challenge, session, state
 from ui.data import export
 
 ss = st.session_state
-# The controls a teacher may hide, in the order the Playground shows them.
-CONTROL_TITLES = {
-    "dataset": "Dataset", "noise": "Noise", "n": "Number of points", "train": "Training share",
-    "seed": "Seed and Regenerate", "features": "Input features", "layers": "Layers and neurons",
-    "activation": "Activations", "init": "Initializer", "loss": "Loss", "optimizer": "Optimizer",
-    "momentum": "Momentum", "alpha": "RMSprop α", "beta1": "Adam β₁", "beta2": "Adam β₂",
-    "eps": "ε", "lr": "Learning rate", "schedule": "Schedule", "decay": "Decay rate",
-    "interval": "Interval", "batch": "Batch size", "reg": "Regularization",
-    "reg_rate": "Regularization rate", "dropout": "Dropout", "speed": "Speed",
-    "stop_epochs": "Stop after epochs", "goal": "Stop at test loss", "show_test": "Show test data",
-    "discretize": "Discretize output", "log_scale": "Log scale", "play": "Play", "step": "Step",
-    "reset": "Reset",
-}
 TARGET_TITLES = {"test_loss": "test loss below", "train_loss": "training loss below",
                  "test_acc": "test accuracy (%) at least"}
 
@@ -117,10 +104,11 @@ def _challenge_form():
 def classroom_dialog():
     """Tick the controls students should not see, set an optional challenge, copy the link."""
     values = link_values(state.current_values(ss), _data_source())
-    offered = [key for key in CONTROL_TITLES if key in state.HIDEABLE]
+    titles = state.titles()     # the controls a teacher may hide, in the schema's order
+    offered = list(titles)
     ss.setdefault("share_hide", [key for key in values["hide"] if key in offered])
     hide = st.pills("Hide these controls", offered, selection_mode="multi",
-                    format_func=CONTROL_TITLES.get, key="share_hide")
+                    format_func=titles.get, key="share_hide")
     values["hide"] = tuple(key for key in state.HIDEABLE if key in hide)
     if "challenge" in state.SCHEMA:
         st.markdown("**Challenge** (optional)")

@@ -1,32 +1,36 @@
-"""The one state schema: every setting's type, default, allowed values and URL name.
+"""The one state schema: every setting's facts in one row, driving the controls, the URL,
+validation, the config and the texts about a setting.
 
-`SCHEMA` (TF Playground's state.ts idea) drives widget defaults, session state, validation
-and the shareable URL. Each row: key (also the URL name and the control name used by
-`hide`), kind (how to parse and format it), default, group, effect ("rebuild": new data or
-weights; "hyper": weights kept; "view": drawing only) and the TrainConfig field it sets.
+`SCHEMA` (TF Playground's state.ts idea): one `Setting` per URL name, holding its kind
+(how to parse and format it), default, title (the control's label, the share dialog's and
+the change notice's name), a one-line help (what it does to training), the TrainConfig
+field it sets with the conversion both ways, and whether a classroom link may hide it.
+Whether a change rebuilds the network or keeps the weights follows from the engine's
+`REBUILD_FIELDS`. A config field's default is TrainConfig's (converted); an optimizer or
+schedule setting's row comes from its class's `Hyper` (dnn_core.optimizers, .schedules).
 
 Values in session state are canonical: widget key `cfg_<key>`, value as the table's kind
 gives it (ints, floats, tuples, and the words "all" (batch), "max" (speed) and
 "default" (eps: the optimizer's own)). Noise and the train share are percents
-(TF Playground's sliders); `to_config` divides them by 100.
+(TF Playground's sliders); the rows convert them to fractions.
 
     values, notes = parse_query(st.query_params)    # junk -> default + a note
     link = to_query(values)                          # only non-default values
     config = to_config(values)                       # -> dnn_core TrainConfig
+    values = config_values(config)                   # and back (ValueError if it cannot)
 """
-import math
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, fields
+from typing import Callable, Mapping
 
+from dnn_core import optimizers, schedules
 from dnn_core.activations import ACTIVATIONS
-from dnn_core.config import DEFAULT_LOSS, TASK_LOSSES, TrainConfig
+from dnn_core.config import DEFAULT_LOSS, REBUILD_FIELDS, TASK_LOSSES, TrainConfig
 from dnn_core.datasets import DATASETS
 from dnn_core.features import FEATURES
 from dnn_core.init import INITIALIZERS
-from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
-from dnn_core.schedules import SCHEDULES
 from ui import challenge, keys
+from ui.kinds import Bool, Choice, Float, Int, IntList, NameList, Subset, format_number
 
 PREFIX = keys.SETTING_PREFIX
 FULL_BATCH = 2**31 - 1   # "all": the trainer clips the batch to the training-set size
@@ -34,222 +38,168 @@ MAX_LAYERS, MAX_NEURONS = 8, 32
 # Log-scale steps offered by the sliders; any in-range float from a URL is kept too.
 LR_STEPS = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATE_STEPS = (0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-DECAY_STEPS = (0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-MOMENTUM_STEPS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
-BETA2_STEPS = (0.9, 0.99, 0.999, 0.9999)
-EPS_STEPS = (1e-10, 1e-8, 1e-6, 1e-4)
 DROPOUT_STEPS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 BATCH_STEPS = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000, 2000, "all")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, "max")
-PAGE_CONTROLS = ("play", "step", "reset")   # page buttons a `hide` link may also name
+# Page buttons a `hide` link may also name, with their titles.
+PAGE_CONTROLS = {"play": "Play", "step": "Step", "reset": "Reset"}
 
 
-def format_number(x):
-    """The shortest text that reads back as the same number: 0.03, 1e-05, 10 (words
-    such as "default" pass through)."""
-    if isinstance(x, (int, str)):
-        return str(x)
-    text = f"{x:.15g}"
-    return text if float(text) == x else repr(x)
-
-
-def _finite(text):
-    number = float(text)        # ValueError for junk
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
-
-
-# Kinds: parse(text) -> value (ValueError when it does not fit), format(value) -> text,
-# `allowed`: what fits, for the notes.
-class Choice:
-    def __init__(self, options):
-        self.options = tuple(options)
-        self.allowed = "one of " + ", ".join(map(str, self.options))
-
-    def parse(self, text):
-        matches = [o for o in self.options if str(o).lower() == text.strip().lower()]
-        if not matches:
-            raise ValueError(text)
-        return matches[0]
-
-    format = staticmethod(str)
-
-
-class Int:
-    def __init__(self, lo, hi, word=None, steps=()):
-        self.lo, self.hi, self.word, self.steps = lo, hi, word, steps
-        self.allowed = f"a whole number from {lo} to {hi}" + (f' or "{word}"' if word else "")
-
-    def parse(self, text):
-        text = text.strip().lower()
-        if self.word and text == self.word:
-            return self.word
-        try:
-            value = int(text)
-        except ValueError:
-            number = _finite(text)
-            if not number.is_integer():
-                raise
-            value = int(number)
-        if not self.lo <= value <= self.hi:
-            raise ValueError(text)
-        return value
-
-    format = staticmethod(str)
-
-
-class Float:
-    def __init__(self, lo, hi, steps=(), word=None):
-        self.lo, self.hi, self.steps, self.word = lo, hi, steps, word
-        self.allowed = f"a number from {format_number(lo)} to {format_number(hi)}" + (
-            f' or "{word}"' if word else "")
-
-    def parse(self, text):
-        if self.word and text.strip().lower() == self.word:
-            return self.word
-        value = _finite(text)
-        if not self.lo <= value <= self.hi:
-            raise ValueError(text)
-        return value
-
-    format = staticmethod(format_number)
-
-
-class Bool:
-    WORDS = {"true": True, "1": True, "yes": True, "on": True,
-             "false": False, "0": False, "no": False, "off": False}
-    allowed = "true or false"
-
-    def parse(self, text):
-        if text.strip().lower() not in self.WORDS:
-            raise ValueError(text)
-        return self.WORDS[text.strip().lower()]
-
-    @staticmethod
-    def format(value):
-        return "true" if value else "false"
-
-
-def _items(text):
-    return [item.strip().lower() for item in text.split(",")]
-
-
-class Subset:
-    """A set of options, kept in the options' order: "x2,x1" -> ("x1", "x2")."""
-
-    def __init__(self, options, min_len=0):
-        self.options, self.min_len = tuple(options), min_len
-        self.allowed = "a comma list of " + ", ".join(self.options) + (
-            " (at least one)" if min_len else "")
-
-    def parse(self, text):
-        items = [item for item in _items(text) if item]
-        if any(item not in self.options for item in items) or len(set(items)) < self.min_len:
-            raise ValueError(text)
-        return tuple(option for option in self.options if option in items)
-
-    format = staticmethod(",".join)
-
-
-class IntList:
-    """Neurons per hidden layer: "4,2" -> (4, 2); "" -> () (no hidden layer)."""
-
-    def __init__(self, lo, hi, max_len):
-        self.item, self.max_len = Int(lo, hi), max_len
-        self.allowed = (f"a comma list of up to {max_len} whole numbers from {lo} to {hi} "
-                        "(empty: no hidden layer)")
-
-    def parse(self, text):
-        value = tuple(self.item.parse(i) for i in text.split(",")) if text.strip() else ()
-        if len(value) > self.max_len:
-            raise ValueError(text)
-        return value
-
-    @staticmethod
-    def format(value):
-        return ",".join(map(str, value))
-
-
-class NameList:
-    """One name per hidden layer; one name stands for all: "relu" or "relu,tanh"."""
-
-    def __init__(self, options, max_len):
-        self.options, self.max_len = tuple(options), max_len
-        self.allowed = "one of " + ", ".join(self.options) + " or a comma list, one per layer"
-
-    def parse(self, text):
-        items = _items(text)
-        if not 1 <= len(items) <= self.max_len or any(i not in self.options for i in items):
-            raise ValueError(text)
-        return tuple(items)
-
-    @staticmethod
-    def format(value):
-        return value[0] if len(set(value)) == 1 else ",".join(value)
+def _same(value):
+    return value
 
 
 @dataclass(frozen=True)
 class Setting:
-    key: str
+    key: str               # the URL name, also the name `hide` uses
     kind: object
     default: object
-    group: str
-    effect: str            # "rebuild" | "hyper" | "view"
+    title: str
+    help: str
     field: str = None      # the TrainConfig field it sets (None: a run or view control)
+    to_field: Callable = _same      # canonical value -> field value
+    from_field: Callable = _same    # field value -> canonical value
+    unit: str = ""         # shown after the title in the control's label
+    hideable: bool = True  # a classroom link may hide its control
+    option: bool = False   # a registered optimizer's setting kept in TrainConfig.options
+
+    @property
+    def effect(self):
+        """"rebuild" (new data or weights), "keep" (weights kept) or "view" (no config)."""
+        if self.field in REBUILD_FIELDS:
+            return "rebuild"
+        return "keep" if self.field or self.option else "view"
+
+    @property
+    def label(self):
+        return f"{self.title} ({self.unit})" if self.unit else self.title
+
+
+_CONFIG = {f.name: f.default for f in fields(TrainConfig)}
+
+
+def _field(key, kind, field, title, help, to_field=_same, from_field=_same, **kw):
+    """A row that sets TrainConfig `field`; its default is the field's, converted."""
+    return Setting(key, kind, from_field(_CONFIG[field]), title, help, field, to_field,
+                   from_field, **kw)
+
+
+def _percent(fraction):
+    percent = round(fraction * 100, 9)
+    return int(percent) if percent.is_integer() else percent
+
+
+def _hyper_row(hyper, defaults):
+    """A row for an optimizer or schedule setting, from its class's Hyper. Classes that
+    disagree on the default (eps) give the word "default": each optimizer's own."""
+    own = len(defaults) > 1
+    kind = (Int(hyper.lo, hyper.hi) if hyper.integer
+            else Float(hyper.lo, hyper.hi, hyper.steps, word="default" if own else None))
+    if hyper.name not in _CONFIG:
+        return Setting(hyper.name, kind, hyper.default, hyper.title, hyper.help, option=True)
+    if own:
+        return _field(hyper.name, kind, hyper.name, hyper.title, hyper.help,
+                      lambda v: None if v == "default" else v,
+                      lambda f: "default" if f is None else f)
+    return _field(hyper.name, kind, hyper.name, hyper.title, hyper.help)
 
 
 def _rows():
     act_names = tuple(ACTIVATIONS)
     rows = [
-        Setting("dataset", Choice(DATASETS), "circle", "data", "rebuild", "dataset"),
-        Setting("noise", Int(0, 50), 0, "data", "rebuild", "noise"),
-        Setting("n", Int(50, 2000), 500, "data", "rebuild", "n"),
-        Setting("train", Int(10, 90), 50, "data", "rebuild", "train_frac"),
-        Setting("seed", Int(0, 2**32 - 1), 0, "data", "rebuild", "seed"),
-        Setting("features", Subset(FEATURES, min_len=1), ("x1", "x2"), "features", "rebuild",
-                "features"),
-        Setting("layers", IntList(1, MAX_NEURONS, MAX_LAYERS), (4, 2), "network", "rebuild",
-                "hidden"),
-        Setting("activation", NameList(act_names, MAX_LAYERS), ("tanh", "tanh"), "network",
-                "rebuild", "activations"),
-        Setting("init", Choice(INITIALIZERS), "xavier", "network", "rebuild", "init"),
-        Setting("loss", Choice(("auto", "bce", "ce", "mse")), "auto", "output", "rebuild",
-                "loss"),
-        Setting("optimizer", Choice(OPTIMIZERS), "sgd", "training", "hyper", "optimizer"),
-        Setting("lr", Float(1e-5, 10.0, LR_STEPS), 0.03, "training", "hyper", "lr"),
-        Setting("momentum", Float(0.0, 0.999, MOMENTUM_STEPS), 0.9, "training", "hyper",
-                "momentum"),
-        Setting("alpha", Float(0.0, 0.9999, MOMENTUM_STEPS), 0.99, "training", "hyper", "alpha"),
-        Setting("beta1", Float(0.0, 0.9999, MOMENTUM_STEPS), 0.9, "training", "hyper", "beta1"),
-        Setting("beta2", Float(0.0, 0.99999, BETA2_STEPS), 0.999, "training", "hyper", "beta2"),
-        Setting("eps", Float(1e-12, 0.1, EPS_STEPS, word="default"), "default", "training",
-                "hyper", "eps"),
-        Setting("schedule", Choice(SCHEDULES), "constant", "training", "hyper", "schedule"),
-        Setting("decay", Float(0.0, 10.0, DECAY_STEPS), 0.0, "training", "hyper", "decay"),
-        Setting("interval", Int(1, 100_000), 100, "training", "hyper", "interval"),
-        Setting("batch", Int(1, 2000, word="all", steps=BATCH_STEPS), 10, "training", "hyper", "batch"),
-        Setting("reg", Choice(REGULARIZERS), "none", "training", "hyper", "reg"),
-        Setting("reg_rate", Float(0.0, 10.0, REG_RATE_STEPS), 0.0, "training", "hyper",
-                "reg_rate"),
-        Setting("dropout", Float(0.0, 0.9, DROPOUT_STEPS), 0.0, "training", "hyper", "dropout"),
-        Setting("speed", Choice(SPEEDS), 1, "training", "hyper"),
-        Setting("stop_epochs", Int(0, 1_000_000), 0, "training", "hyper"),
-        Setting("goal", Float(0.0, 100.0), 0.0, "training", "hyper"),
-        Setting("show_test", Bool(), False, "view", "view"),
-        Setting("discretize", Bool(), False, "view", "view"),
-        Setting("log_scale", Bool(), False, "view", "view"),
-        Setting("draw", Bool(), False, "view", "view"),
-        Setting("data", Choice(("toy", "upload", "drawn")), "toy", "classroom", "view"),
-        Setting("challenge", challenge.ChallengeKind(), (), "classroom", "view"),
+        _field("dataset", Choice(DATASETS), "dataset", "Dataset",
+               "The points to learn; a new dataset starts the network again."),
+        _field("noise", Int(0, 50), "noise", "Noise",
+               "How far points stray from their pattern: more noise blurs the boundary to learn.",
+               lambda v: v / 100, _percent, unit="%"),
+        _field("n", Int(50, 2000), "n", "Number of points",
+               "More points give a truer picture of the pattern and slower epochs."),
+        _field("train", Int(10, 90), "train_frac", "Training data",
+               "The share of points the network learns from; the rest test it.",
+               lambda v: v / 100, _percent, unit="%"),
+        _field("seed", Int(0, 2**32 - 1), "seed", "Seed",
+               "Fixes the random draws (data, initial weights, batches): same seed, same run."),
+        _field("features", Subset(FEATURES, min_len=1), "features", "Inputs",
+               "The features fed to the network (at least one): richer inputs make curved "
+               "boundaries easier."),
+        _field("layers", IntList(1, MAX_NEURONS, MAX_LAYERS), "hidden", "Hidden layers",
+               "Neurons per hidden layer: more capacity to bend the boundary, slower steps."),
+        _field("activation", NameList(act_names, MAX_LAYERS), "activations", "Activation",
+               "Each hidden layer's non-linearity: it decides what shapes neurons can form."),
+        _field("init", Choice(INITIALIZERS), "init", "Weight initializer",
+               "How the starting weights are drawn: it sets how fast signals and gradients "
+               "flow at first."),
+        _field("loss", Choice(("auto", "bce", "ce", "mse")), "loss", "Output and loss",
+               "The output neuron's function and the error that training minimizes."),
+        _field("optimizer", Choice(optimizers.OPTIMIZERS), "optimizer", "Optimizer",
+               "The rule that turns gradients into weight changes; switching keeps the weights."),
+        _field("lr", Float(1e-5, 10.0, LR_STEPS), "lr", "Learning rate",
+               "Step size of each update (log scale): too small crawls, too large diverges; "
+               "changing it keeps the weights."),
+        *(_hyper_row(h, optimizers.setting_defaults(name))
+          for name, h in optimizers.all_settings().items()),
+        _field("schedule", Choice(schedules.SCHEDULES), "schedule", "Learning-rate schedule",
+               "How the learning rate changes over the epochs, starting from the rate above."),
+        *(_hyper_row(h, {h.default}) for h in schedules.all_settings().values()),
+        _field("batch", Int(1, 2000, word="all", steps=BATCH_STEPS), "batch", "Batch size",
+               "Points per update: small batches give noisy, many updates; all gives one "
+               "exact step per epoch.",
+               lambda v: FULL_BATCH if v == "all" else v,
+               lambda f: "all" if f == FULL_BATCH else f),
+        _field("reg", Choice(REGULARIZERS), "reg", "Regularization",
+               "A penalty on large weights: L2 shrinks them all, L1 drives some to zero."),
+        _field("reg_rate", Float(0.0, 10.0, REG_RATE_STEPS), "reg_rate", "Regularization rate",
+               "How strong the weight penalty is against fitting the data."),
+        _field("dropout", Float(0.0, 0.9, DROPOUT_STEPS), "dropout", "Dropout",
+               "The share of hidden neurons switched off at random in each training step."),
+        Setting("speed", Choice(SPEEDS), 1, "Epochs per frame",
+                "How many epochs train between two pictures; max trains as fast as it can."),
+        Setting("stop_epochs", Int(0, 1_000_000), 0, "Stop after epochs",
+                "Pause training at this epoch (0: never)."),
+        Setting("goal", Float(0.0, 100.0), 0.0, "Stop at test loss",
+                "Pause training once the test loss is at or below this (0: never)."),
+        Setting("show_test", Bool(), False, "Show test data",
+                "Draw the test points on the output map too; training is unchanged."),
+        Setting("discretize", Bool(), False, "Discretize output",
+                "Colour the output map by the predicted class only; training is unchanged."),
+        Setting("log_scale", Bool(), False, "Log-scale loss",
+                "Draw the cost curve on a log axis; training is unchanged."),
+        Setting("draw", Bool(), False, "Draw points on the map",
+                "Click the output map to add your own points (a new dataset)."),
+        Setting("data", Choice(("toy", "upload", "drawn")), "toy", "Data source",
+                "Where the run's data came from: a toy set, or a file to load.",
+                hideable=False),
+        Setting("challenge", challenge.ChallengeKind(), (), "Challenge",
+                "A classroom goal the run is checked against.", hideable=False),
     ]
-    controls = tuple(row.key for row in rows) + PAGE_CONTROLS
-    rows.append(Setting("hide", Subset(controls), (), "classroom", "view"))
+    controls = tuple(row.key for row in rows if row.hideable) + tuple(PAGE_CONTROLS)
+    rows.append(Setting("hide", Subset(controls), (), "Hidden controls",
+                        "Controls a classroom link hides; their values still apply.",
+                        hideable=False))
     return {row.key: row for row in rows}
 
 
 SCHEMA = _rows()
 HIDEABLE = SCHEMA["hide"].kind.options
+
+
+def refresh():
+    """Rebuild SCHEMA in place from the registries (after `register`ing a new optimizer
+    or schedule class); the import did it for the built-in ones."""
+    global HIDEABLE
+    SCHEMA.clear()
+    SCHEMA.update(_rows())
+    HIDEABLE = SCHEMA["hide"].kind.options
+
+
+def titles():
+    """{control name: title} for every hideable control, the page buttons included."""
+    return {**{key: row.title for key, row in SCHEMA.items() if row.hideable}, **PAGE_CONTROLS}
+
+
+def field_titles():
+    """{TrainConfig field: title}, in the schema's order."""
+    return {row.field: row.title for row in SCHEMA.values() if row.field}
 
 
 def defaults():
@@ -350,12 +300,34 @@ def to_config(values, task=None):
     """Canonical values -> dnn_core TrainConfig. `task` (default: the dataset's) decides
     whether the loss fits; one that does not becomes "auto"."""
     values, _ = reconcile(values, task)
-    fields = {row.field: values[key] for key, row in SCHEMA.items() if row.field}
-    fields["noise"] = values["noise"] / 100
-    fields["train_frac"] = values["train"] / 100
-    fields["batch"] = FULL_BATCH if values["batch"] == "all" else values["batch"]
-    fields["eps"] = None if values["eps"] == "default" else values["eps"]
-    return TrainConfig(**fields)
+    config = {row.field: row.to_field(values[key]) for key, row in SCHEMA.items() if row.field}
+    options = tuple((key, values[key]) for key, row in SCHEMA.items() if row.option)
+    return TrainConfig(**config, options=options)
+
+
+def config_values(config, values=None, task=None):
+    """The inverse of `to_config`: the canonical values that give `config` back, taking
+    the settings that shape no run from `values` (default: the defaults). ValueError
+    naming the settings the controls cannot hold."""
+    new, outside, options = dict(values or defaults()), [], dict(config.options)
+    for key, row in SCHEMA.items():
+        if not (row.field or row.option):
+            continue
+        value = row.from_field(getattr(config, row.field)) if row.field else \
+            options.get(key, row.default)
+        text = row.kind.format(value)
+        try:
+            new[key] = row.kind.parse(text)
+        except ValueError:
+            outside.append(f"{key} = {text}")
+    new, _ = reconcile(new, task)
+    if not outside and to_config(new, task) != config:
+        outside = sorted(f.name for f in fields(TrainConfig)
+                         if getattr(to_config(new, task), f.name) != getattr(config, f.name))
+    if outside:
+        raise ValueError("its settings are outside what the controls offer: "
+                         + ", ".join(outside))
+    return new
 
 
 def current_values(session_state):
@@ -365,12 +337,18 @@ def current_values(session_state):
 
 
 
+def all_values(query_params):
+    """{name: [every value given]}: Streamlit's `query_params[name]` keeps only the last
+    of a repeated key (`?lr=0.1&lr=0.2`), `get_all` keeps them all for parse_query's note."""
+    return {name: query_params.get_all(name) for name in query_params}
+
+
 def init_session(session_state, query_params):
     """Fill the `cfg_<key>` session keys from the defaults and the URL, once per session.
     Returns the notes about junk in the URL (empty on later calls)."""
     if session_state.get(keys.SETTINGS_STARTED):
         return []
-    values, notes = parse_query(query_params)
+    values, notes = parse_query(all_values(query_params))
     for key, value in values.items():
         session_state[PREFIX + key] = value
     session_state[keys.SETTINGS_STARTED] = True
@@ -378,13 +356,14 @@ def init_session(session_state, query_params):
 
 
 def sync_url(session_state, query_params):
-    """Write the current values into the URL: set what changed, drop what went back to
-    its default or was TF Playground's `<control>_hide` form. Other parameters stay."""
+    """Write the current values into the URL: set what changed (a repeated key becomes
+    one), drop what went back to its default or was TF Playground's `<control>_hide`
+    form. Other parameters stay."""
     target = to_query(current_values(session_state))
     for name in list(query_params):
         if (name in SCHEMA and name not in target) or name.endswith("_hide"):
             del query_params[name]
     for name, text in target.items():
-        if query_params.get(name) != text:
+        if query_params.get_all(name) != [text]:
             query_params[name] = text
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dnn_core import serialize
-from dnn_core.config import TrainConfig, changed_fields
+from dnn_core.config import TrainConfig
 from dnn_core.history import SCALARS
 from ui import state
 
@@ -43,41 +43,10 @@ def load_model(data):
     return serialize.load(bytes(data))
 
 
-# Settings whose schema value is not the config field itself (see state.to_config).
-_SCHEMA_FORM = {
-    "noise": lambda c: round(c.noise * 100, 9),
-    "train": lambda c: round(c.train_frac * 100, 9),
-    "batch": lambda c: "all" if c.batch == state.FULL_BATCH else c.batch,
-    "eps": lambda c: "default" if c.eps is None else c.eps,
-}
-
-
-def _text(value):
-    if isinstance(value, tuple):
-        return ",".join(map(str, value))
-    return value if isinstance(value, str) else state.format_number(value)
-
-
 def session_values(config, values, task):
     """The schema values that give `config` back (`values` for the settings that shape no
-    run), so a loaded model's settings can be shown and kept. ValueError naming the
-    settings the controls cannot hold."""
-    new, outside = dict(values), []
-    for key, row in state.SCHEMA.items():
-        if row.field:
-            form = (_SCHEMA_FORM[key](config) if key in _SCHEMA_FORM
-                    else getattr(config, row.field))
-            try:
-                new[key] = row.kind.parse(_text(form))
-            except ValueError:
-                outside.append(f"{key} = {_text(form)}")
-    new, _ = state.reconcile(new, task)
-    if not outside and state.to_config(new, task) != config:
-        outside = sorted(changed_fields(state.to_config(new, task), config))
-    if outside:
-        raise ValueError("its settings are outside what the controls offer: "
-                         + ", ".join(outside))
-    return new
+    run); ValueError naming the settings the controls cannot hold."""
+    return state.config_values(config, values, task)
 
 
 def data_csv(dataset):

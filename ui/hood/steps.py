@@ -11,6 +11,7 @@ import streamlit as st
 
 from dnn_core.init import get_initializer
 from dnn_core.losses import get_loss
+from ui import session
 from ui.hood import walk as hood
 from ui.hood.figures import (activation_figure, fmt, is_small, matrix_figure, matrix_summary,
                              matrix_width)
@@ -20,8 +21,6 @@ from ui.hood.view import step_buttons
 
 PER_LAYER = (1, 2, 3, 6, 7, 9)
 ROW_PIXELS = 640   # small heatmaps share a row up to this width
-STATE_NAMES = {"velocity": "v", "square_avg": "s", "sum": "s", "m": "m", "v": "v",
-               "m_hat": "m̂", "v_hat": "v̂"}
 NO_BAR = {"displayModeBar": False}
 
 
@@ -169,11 +168,20 @@ def body_model_backward(walk, ls):
 
 
 def body_update(walk, ls):
+    """The optimizer's rule in words and numbers (its class's formula, worked above), the
+    schedule's rate for this epoch, and every W and b before, its gradient, the state and
+    after."""
     opt, l = walk.optimizer, ls.index
     i, j = hood_tex.largest_gradient(ls)
-    st.markdown(f"**{opt.title}**, η = {fmt(opt.lr, 4)}. θ is every entry of every W and b, "
-                "g its gradient from step 8 (penalty included). The worked line is "
-                f"W[{l}] row {i + 1}, column {j + 1}: the entry with the largest gradient.")
+    settings = ", ".join(f"{h.title} = {fmt(getattr(opt, h.name), 4)}" for h in opt.SETTINGS)
+    st.markdown(f"**{opt.title}**, η = {fmt(opt.lr, 4)}" + (f", {settings}" if settings else "")
+                + ". θ is every entry of every W and b, g its gradient from step 8 (penalty "
+                f"included). The worked line is W[{l}] row {i + 1}, column {j + 1}: the "
+                "entry with the largest gradient.")
+    schedule = session.get_trainer().schedule
+    if schedule.SETTINGS:
+        st.markdown(f"**{schedule.title}** sets η from the epoch: "
+                    f"${hood_tex.schedule_equation(schedule, session.get_trainer().epoch)[0]}$")
     if not walk.finite:
         st.warning("This batch's cost is not finite: the trainer refuses the update and "
                    "marks the run diverged.")
@@ -181,7 +189,7 @@ def body_update(walk, ls):
             [(ls.W, ls.dW + ls.dW_penalty, ls.W_new, f"W[{l}]", "unit", "input"),
              (ls.b, ls.db, ls.b_new, f"b[{l}]", "", "unit")]):
         items = [(value, f"{name} before", rows, cols), (grad, f"g of {name}", rows, cols)]
-        items += [(after[which], f"{STATE_NAMES.get(k, k)} of {name}", rows, cols)
+        items += [(after[which], f"{opt.SYMBOLS.get(k, k)} of {name}", rows, cols)
                   for k, (_, after) in ls.state.items()]
         items += [(new, f"{name} after", rows, cols), (new - value, f"Δ{name}", rows, cols)]
         show_matrices(items, f"s9_{which}")

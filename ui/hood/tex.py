@@ -7,6 +7,8 @@ Matrices are written to 3 significant digits, at most 4 x 4 entries (then dots),
 with its symbol and shape underneath; long equations are split over aligned lines so they
 fit a 1280-pixel screen.
 """
+from string import Template
+
 import numpy as np
 
 from dnn_core import regularization as regz
@@ -168,32 +170,25 @@ def equations(walk, step, layer=1, initial=None):
             6: _linear_backward, 7: _activation_backward, 8: _model_backward}[step](walk, ls)
 
 
-def _update_rule(opt, g, before, after):
-    """The state lines and the step size of `opt`'s rule with one entry's numbers."""
-    n, lr = number, number(opt.lr, 4)
-    if opt.name in ("momentum", "nesterov"):
-        mu, v0, v1 = n(opt.momentum), n(before["velocity"], 4), n(after["velocity"], 4)
-        rule = [f"v = {mu} \\cdot {v0} + {n(g, 4)} = {v1}"]
-        step = f"{lr} \\cdot {v1}" if opt.name == "momentum" else \
-            f"{lr} \\cdot ({n(g, 4)} + {mu} \\cdot {v1})"
-        return rule, step
-    if opt.name in ("rmsprop", "adagrad"):
-        key = "square_avg" if opt.name == "rmsprop" else "sum"
-        s0, s1 = n(before[key], 4), n(after[key], 4)
-        decay = f"{n(opt.alpha)} \\cdot {s0} + (1 - {n(opt.alpha)})" if opt.name == "rmsprop" \
-            else f"{s0} +"
-        rule = [f"s = {decay} \\cdot {n(g, 4)}^2 = {s1}"]
-        return rule, f"{lr} \\cdot \\frac{{{n(g, 4)}}}{{\\sqrt{{{s1}}} + {n(opt.eps)}}}"
-    if opt.name == "adam":
-        (b1, b2), t = opt.betas, opt.t
-        m1, v1 = n(after["m"], 4), n(after["v"], 4)
-        mh, vh = n(after["m_hat"], 4), n(after["v_hat"], 4)
-        rule = [f"m = {n(b1)} \\cdot {n(before['m'], 4)} + (1 - {n(b1)}) \\cdot {n(g, 4)} = {m1}",
-                f"v = {n(b2)} \\cdot {n(before['v'], 4)} + (1 - {n(b2)}) \\cdot {n(g, 4)}^2 = {v1}",
-                f"\\hat m = \\frac{{{m1}}}{{1 - {n(b1)}^{{{t}}}}} = {mh}, \\quad "
-                f"\\hat v = \\frac{{{v1}}}{{1 - {n(b2)}^{{{t}}}}} = {vh}"]
-        return rule, f"{lr} \\cdot \\frac{{{mh}}}{{\\sqrt{{{vh}}} + {n(opt.eps)}}}"
-    return [], f"{lr} \\cdot {n(g, 4)}"
+def worked_rule(opt, entry, slots):
+    """`opt`'s worked rule (its class's `worked` lines) with the $slots filled: `slots`
+    holds the entry's numbers (g, before, after, `<state>`, `<state>_prev`); the learning
+    rate, the settings and scalar state (Adam's t) come from `opt`. KeyError names a slot
+    the rule uses and nothing fills (registration already refuses unknown names)."""
+    values = {"lr": number(opt.lr, 4), "entry": entry}
+    values.update({h.name: number(getattr(opt, h.name)) for h in opt.SETTINGS})
+    values.update({name: str(getattr(opt, name)) for name in opt.SCALARS})
+    values.update({name: number(value, 6 if name in ("before", "after") else 4)
+                   for name, value in slots.items()})
+    return [Template(line).substitute(values) for line in opt.worked]
+
+
+def schedule_equation(schedule, epoch):
+    """The schedule's worked rule for the rate after `epoch` completed epochs."""
+    values = {"lr0": number(schedule.lr0, 4), "epoch": str(epoch),
+              "rate": number(schedule(epoch), 4)}
+    values.update({h.name: number(getattr(schedule, h.name)) for h in schedule.SETTINGS})
+    return [Template(line).substitute(values) for line in schedule.worked]
 
 
 def largest_gradient(ls):
@@ -206,12 +201,10 @@ def update_equations(walk, ls):
     """Step 9: the optimizer's rule, then one weight's update with this step's numbers
     (the entry with the largest gradient, so the change shows)."""
     opt, ij = walk.optimizer, largest_gradient(ls)
-    g = (ls.dW + ls.dW_penalty)[ij]
-    before = {k: v[0][0][ij] for k, v in ls.state.items()}
-    after = {k: v[1][0][ij] for k, v in ls.state.items()}
-    rule, step = _update_rule(opt, g, before, after)
+    slots = {"g": (ls.dW + ls.dW_penalty)[ij], "before": ls.W[ij], "after": ls.W_new[ij]}
+    for name, (before, after) in ls.state.items():
+        slots[name + "_prev"], slots[name] = before[0][ij], after[0][ij]
     entry = sym("W", ls.index) + "_{" + f"{ij[0] + 1},{ij[1] + 1}" + "}"
+    rule = worked_rule(opt, entry, slots)
     return [r"\begin{gathered}" + r" \\ ".join(opt.formula) + r"\end{gathered}",
-            aligned(*[line.replace(" = ", " &= ", 1) for line in rule]
-                    + [entry + " &= " + number(ls.W[ij], 6) + " - " + step + " = "
-                       + number(ls.W_new[ij], 6)])]
+            aligned(*[line.replace(" = ", " &= ", 1) for line in rule])]

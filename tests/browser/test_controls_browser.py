@@ -1,0 +1,100 @@
+"""The settings controls in Debian's Chromium: eight hidden layers of 32 fit the screen
+(every neuron stepper whole, every activation box legible) at 1024, 1280 and 1920 pixels,
+and what a screen reader hears: which layer a -/+ button edits, each slider's name once,
+each dataset picture described."""
+import re
+
+import pytest
+
+from conftest import watch
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Eight layers of 32, with the activations whose names are the longest.
+EIGHT_WIDE = ("?layers=" + ",".join(["32"] * 8)
+              + "&activation=leaky_relu,softplus,sigmoid,identity,tanh,relu,gelu,sine")
+TITLES = ["Leaky ReLU", "Softplus", "Sigmoid", "Identity", "Tanh", "ReLU", "GELU", "Sine"]
+
+
+@pytest.fixture(scope="module")
+def open_app(browser, streamlit_app):
+    """open_app(query, width, height) -> a page of app.py with its controls drawn."""
+    base = streamlit_app("app.py")
+    contexts = []
+
+    def open_page(query="", width=1280, height=720):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        watch(page, base + "/")
+        page.goto(f"{base}/{query}")
+        page.wait_for_selector(APP_READY)
+        page.get_by_role("button", name="Add a neuron to layer 1", exact=True).wait_for()
+        page.wait_for_function("window.__dnnA11y !== undefined")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def box(locator):
+    found = locator.bounding_box()
+    assert found is not None, locator
+    return found
+
+
+def right(b):
+    return b["x"] + b["width"]
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720), (1920, 1080)])
+def test_eight_layers_of_32_fit_whole(open_app, width, height):
+    page = open_app(EIGHT_WIDE, width, height)
+    columns = []
+    for layer in range(1, 9):
+        minus = box(page.get_by_role("button", name=f"Remove a neuron from layer {layer}",
+                                     exact=True))
+        plus = box(page.get_by_role("button", name=f"Add a neuron to layer {layer}",
+                                    exact=True))
+        stepper = page.locator(f".st-key-neurons_{layer - 1}_minus").locator("xpath=..")
+        assert "32" in stepper.inner_text()
+        assert plus["width"] < 40 and minus["width"] < 40          # drawn as - and +
+        assert abs(minus["y"] - plus["y"]) < 2 and right(minus) <= plus["x"]   # one line
+        activation = page.locator(f".st-key-activation_{layer - 1}")
+        chosen = box(activation)
+        shown, needed, room = activation.locator("input").evaluate(
+            "e => [e.value, e.scrollWidth, e.clientWidth]")
+        assert shown == TITLES[layer - 1] and needed <= room, (shown, needed, room)
+        assert right(plus) <= right(chosen) + 1
+        assert right(chosen) <= width
+        columns.append(chosen)
+    for a, b in zip(columns, columns[1:]):     # side by side or on the next row, never over
+        assert right(a) <= b["x"] or b["y"] >= a["y"] + a["height"]
+    same = page.get_by_role("button", name="Leaky ReLU in every layer", exact=True)
+    assert same.evaluate("e => e.scrollWidth <= e.clientWidth") and same.is_visible()
+    assert page.problems == []
+
+
+def test_a_screen_reader_hears_which_layer_each_button_edits(open_app):
+    page = open_app("?layers=4,2")
+    page.get_by_role("button", name="Remove a neuron from layer 2", exact=True).click()
+    page.wait_for_selector(APP_READY)
+    page.get_by_role("button", name="Add a neuron to layer 2", exact=True).wait_for()
+    stepper = page.locator(".st-key-neurons_1_minus").locator("xpath=..")
+    page.wait_for_function("e => e.innerText.includes('1')", arg=stepper.element_handle())
+    assert page.get_by_role("button", name="Add a hidden layer", exact=True).is_visible()
+    assert page.get_by_role("button", name="Remove the last hidden layer", exact=True).is_visible()
+    assert page.get_by_role("button", name="−", exact=True).count() == 0
+
+
+def test_slider_names_are_said_once_and_dataset_pictures_are_described(open_app):
+    page = open_app()
+    for name in ("Noise (%)", "Number of points", "Training data (%)", "Learning rate"):
+        assert page.get_by_role("slider", name=name, exact=True).count() == 1, name
+    assert page.get_by_role("slider", name=re.compile(r"Noise \(%\) Noise")).count() == 0
+    pictures = page.get_by_role("img", name=re.compile(" dataset"))
+    assert pictures.count() == 10
+    assert page.get_by_role("img", name=re.compile(r"^Spiral dataset: ")).count() == 1
+    assert page.get_by_role("img", name=re.compile(r"^Circle dataset \(chosen\)")).count() == 1
