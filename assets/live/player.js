@@ -307,6 +307,8 @@
     }
     /** Plotly has run: mount every view with it and draw the last frame again. */
     withPlotly() {
+      for (const [name, view] of Object.entries(this.views)) if (view) safe(() => view.destroy(), name);
+      this.views = {};
       this.ctx.Plotly = window.Plotly;
       if (!this.meta) return;
       this.mountViews();
