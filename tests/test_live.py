@@ -185,7 +185,10 @@ def test_unpack_refuses_an_unknown_format():
 
 def test_loader_is_small_and_every_asset_exists():
     assert len(component.LOADER.encode()) < 3000
-    files = component._asset_urls(*component._declare_routes())["files"].split(",")
+    declared = {route.name for route in component._declare_routes()}
+    urls = component.asset_urls()
+    assert {u.split("/")[1] for u in (urls["plotly"], urls["css"])} == declared
+    files = urls["files"].split(",")
     assert [f.split("?")[0].rsplit("/", 1)[-1] for f in files[:2]] == ["colors.js", "player.js"]
     for rel in files:
         path = rel.split("/", 2)[2].split("?")[0]

@@ -7,8 +7,9 @@ nothing comes from a CDN. The loader runs our small files at once and Plotly aft
 player's first paint (it starts downloading it at once). The routes exist from the first
 request of a fresh process: app.py is an `st.App` whose lifespan (`serve_assets`) registers
 them at server start (before any script run, under any --server.baseUrlPath); `live_view`
-declares them again in every run, for servers of plain scripts (tests). The browser pulls: while `running`, it triggers "more" (n frames) when its queue
-runs low, which reruns only the caller's fragment. `ui.playground.live_panel` is the real
+declares them again in every run, for servers of plain scripts (tests). The browser
+pulls: while `running`, it triggers "more" (n frames) when its queue runs low, which
+reruns only the caller's fragment. `ui.playground.live_panel` is the real
 use: a fragment that trains the frames asked for (`requested_frames`), packs their
 snapshots (`payload.frame_from_snapshot`, `payload.meta_from_snapshot`) and calls
 `live_view` with them.
@@ -39,6 +40,11 @@ def _versioned(path):
     return f"{path.relative_to(ASSETS).as_posix()}?v={digest}"
 
 
+def _route(name):
+    """The registry name `declare_component(name)` gives a route declared in this module."""
+    return f"{__name__}.{name}"
+
+
 def _declare_routes():
     """The two v1 asset routes: our assets folder and plotly's package_data.
     `declare_component` registers only during a script run (a dict update when known)."""
@@ -54,16 +60,17 @@ async def serve_assets(_app):
 
     registry = get_instance().component_registry
     for name, path in ROUTES.items():
-        registry.register_component(CustomComponent(name=f"{__name__}.{name}", path=str(path)))
+        registry.register_component(CustomComponent(name=_route(name), path=str(path)))
     yield
 
 
-def _asset_urls(own, plotly_route):
-    """Asset URLs relative to the app's base URL (the loader prepends it), in load order."""
+def asset_urls():
+    """Asset URLs relative to the app's base URL (the loader prepends it), files in load
+    order: {"plotly": url, "css": url, "files": "url,url,..."}."""
     files = [ASSETS / "colors.js", ASSETS / "player.js",
              *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
-    base = f"component/{own.name}/"
-    return {"plotly": f"component/{plotly_route.name}/plotly.min.js?v={PLOTLY_VERSION}",
+    base = f"component/{_route('dnn_live_assets')}/"
+    return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
             "files": ",".join(base + _versioned(f) for f in files if f.exists())}
 
@@ -74,7 +81,8 @@ LOADER = """export default function (c) {
     const s = document.querySelector('script[src*="/static/js/index."]');
     const base = s ? s.src.replace(/static\\/js\\/index\\.[^/]*$/, "") : document.baseURI;
     const d = host.dataset, head = document.head;
-    const tag = (name, props) => head.appendChild(Object.assign(document.createElement(name), props));
+    const tag = (name, props) => head.appendChild(Object.assign(document.createElement(name),
+      props));
     const add = (src) => new Promise((ok, fail) => tag("script", { src: base + src, async: false,
       onload: ok, onerror: () => fail(new Error("live view: cannot load " + src)) }));
     tag("link", { rel: "stylesheet", href: base + d.css });
@@ -90,7 +98,7 @@ LOADER = """export default function (c) {
 
 def _register():
     """The v2 component; its host element carries the asset URLs for the loader."""
-    urls = _asset_urls(*_declare_routes())
+    urls = asset_urls()
     html = ('<div class="dnn-live" data-plotly="{plotly}" data-css="{css}" '
             'data-files="{files}"></div>').format(**urls)
     return st.components.v2.component("dnn_live", html=html, css=".dnn-live{min-height:40px}",
@@ -146,7 +154,7 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
                           on_more_change=on_more or _ignore,
                           on_need_meta_change=on_need_meta or _ignore,
                           on_click_change=on_click or _ignore)
-    sent_to = float(rows["epoch"][-1]) if len(rows["epoch"]) else (after if after is not None else None)
+    sent_to = float(rows["epoch"][-1]) if len(rows["epoch"]) else after
     sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
                 epoch=sent_to, stride=hist.get("stride"))
     return result
