@@ -189,7 +189,8 @@ def test_loader_is_small_and_every_asset_exists():
     urls = component.asset_urls()
     assert {u.split("/")[1] for u in (urls["plotly"], urls["css"])} == declared
     files = urls["files"].split(",")
-    assert [f.split("?")[0].rsplit("/", 1)[-1] for f in files[:2]] == ["colors.js", "player.js"]
+    names = [f.split("?")[0].rsplit("/", 1)[-1] for f in files]
+    assert names[:4] == ["colors.js", "decode.js", "numbers.js", "player.js"]
     for rel in files:
         path = rel.split("/", 2)[2].split("?")[0]
         assert (live.ASSETS / path).is_file()

@@ -22,14 +22,12 @@
   "use strict";
   const NS = (window.DNNLive = window.DNNLive || {});
   NS.views = NS.views || {};
-  const FORMAT = 2;                            // ui/live/payload.py FORMAT this player reads
   const FPS_CAP = 60;
   const FRAME_MS = 1000 / FPS_CAP;
   const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
   const MAX_ASK = 32;
   const ASK_AGAIN_MS = 3000;
-  const SPEAK_MS = 1000;                       // the text alternative changes at most once a second
-  const DECODER = new TextDecoder();
+  const { decode, FormatError, Curve } = NS;   // decode.js
   const instances = new WeakMap();
   const alive = new Set();
 
@@ -46,34 +44,6 @@
     list.push(value);
     if (list.length > 4000) list.splice(0, 2000);
   }
-
-  // ---- payload ------------------------------------------------------------------
-  /** bytes (Uint8Array) -> header object with typed-array views in place of blobs. */
-  function decode(bytes) {
-    let u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    if (u8.byteOffset % 4) u8 = u8.slice();   // Float32Array views need 4-byte alignment
-    const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-    if (dv.getUint32(0, true) !== 0x4c4e4e44) throw new Error("live view: not a payload");
-    const format = dv.getUint32(4, true);
-    if (format !== FORMAT) {
-      throw new FormatError(`The live view cannot read this server's data (format ${format}; ` +
-        `this page reads format ${FORMAT}). Reload the page.`);
-    }
-    const nBlobs = dv.getUint32(8, true), nText = dv.getUint32(12, true);
-    const blobs = new Array(nBlobs);
-    for (let i = 0; i < nBlobs; i++) {
-      const at = 16 + 12 * i, off = u8.byteOffset + dv.getUint32(at, true);
-      const n = dv.getUint32(at + 4, true), code = dv.getUint32(at + 8, true);
-      blobs[i] = code === 1 ? new Uint8Array(u8.buffer, off, n)
-        : code === 2 ? new Float32Array(u8.buffer, off, n)
-        : new Float64Array(u8.slice(off - u8.byteOffset, off - u8.byteOffset + 8 * n).buffer);
-    }
-    const start = 16 + 12 * nBlobs;
-    return JSON.parse(DECODER.decode(u8.subarray(start, start + nText)), (k, v) =>
-      (v !== null && typeof v === "object" && v.$ !== undefined ? blobs[v.$] : v));
-  }
-
-  class FormatError extends Error {}
 
   // ---- drawing helpers shared by the views ---------------------------------------
   const images = new WeakMap();
@@ -95,34 +65,6 @@
   }
   const scratch = document.createElement("canvas");
 
-  // ---- the cost history, revealed frame by frame --------------------------------
-  /** Curve: the engine's history rows as columns of Float64Array (n rows), grad_norm as
-   *  n*L; `gen` changes whenever rows are removed (a whole history replaces them) so views
-   *  redraw from scratch. It grows as rows arrive: the engine bounds them. */
-  class Curve {
-    constructor() { this.gen = 0; this.clear([], 0); }
-    clear(columns, layers) {
-      this.columns = columns.filter((k) => k !== "grad_norm");
-      this.n = 0; this.L = layers; this.cap = 0; this.gen++; this.cols = {};
-      this.grow(256);
-    }
-    grow(cap) {
-      const old = this.cols;
-      this.cols = {};
-      for (const k of this.columns) this.cols[k] = new Float64Array(cap);
-      this.cols.grad_norm = new Float64Array(cap * Math.max(1, this.L));
-      for (const [k, col] of Object.entries(old)) this.cols[k].set(col.subarray(0, this.n * (k === "grad_norm" ? Math.max(1, this.L) : 1)));
-      this.cap = cap;
-    }
-    push(rows, i) {
-      if (this.n === this.cap) this.grow(2 * this.cap);
-      const n = this.n, L = this.L, g = rows.grad_norm;
-      for (const k of this.columns) this.cols[k][n] = rows[k][i];
-      for (let l = 0; l < L; l++) this.cols.grad_norm[n * L + l] = g[i * L + l];
-      this.n = n + 1;
-    }
-  }
-
   // ---- one live element ---------------------------------------------------------
   class Instance {
     constructor(root) {
@@ -135,7 +77,6 @@
       this.low = 4; this.playMs = FRAME_MS;
       this.curve = new Curve();
       this.tick = this.tick.bind(this);
-      this.spokenAt = -Infinity; this.speakTimer = 0;
       this.build(root.querySelector(".dnn-live") || root);
       this.ctx = { Plotly: window.Plotly || null, meta: null, points: null, settings: {},
         running: false, curve: this.curve, best: null, paint,
@@ -147,21 +88,7 @@
     build(host) {
       host.innerHTML = "";
       const box = el("div", "dnnlive", host);
-      const nums = el("div", "dnnlive-numbers", box);
-      this.nums = {};
-      for (const [k, label, help] of NUMBERS) {
-        const item = el("div", "dnnlive-num", nums);
-        item.title = help;
-        this.nums[k + "Item"] = item;
-        this.nums[k + "Label"] = el("span", "dnnlive-label", item, label);
-        this.nums[k] = el("span", "dnnlive-value", item, "–");
-      }
-      this.nums.penaltyItem.hidden = true;
-      this.nums.epoch.dataset.testid = "live-epoch";
-      this.summary = el("div", "dnnlive-summary", box);
-      this.summary.dataset.testid = "live-summary";
-      this.summary.setAttribute("role", "status");
-      this.summary.setAttribute("aria-live", "polite");
+      this.numbers = new NS.Numbers(box);
       this.msg = el("div", "dnnlive-message", box);
       this.msg.dataset.testid = "live-message";
       this.msg.setAttribute("role", "alert");
@@ -325,8 +252,9 @@
         safe(() => (full ? view.full(frame, this.ctx) : view.update(frame, this.ctx)), name);
         record(STATS.viewMs[name] || (STATS.viewMs[name] = []), performance.now() - t);
       }
-      this.showNumbers(frame);
-      this.speak(frame);
+      this.numbers.show(frame);
+      setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
+      this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
       this.frame = frame;
       STATS.lastFrame = frame;
       afterPaint(this.ctx.Plotly ? "fullView" : "firstPaint");
@@ -345,36 +273,6 @@
       }
       STATS.lastEpoch = frame.epoch;
     }
-    showNumbers(f) {
-      const n = this.nums, regression = f.metric.name === "r2";
-      setText(n.epoch, f.epoch.toLocaleString("en-US"));
-      setText(n.train, fmt(f.loss.train_data));
-      setText(n.test, fmt(f.loss.test_data));
-      n.penaltyItem.hidden = !(f.loss.train_penalty > 0);
-      setText(n.penalty, fmt(f.loss.train_penalty));
-      setText(n.metricLabel, regression ? "R² (train / test)" : "Accuracy (train / test)");
-      setText(n.metric, regression ? `${fmt(f.metric.train)} / ${fmt(f.metric.test)}`
-        : `${pct(f.metric.train)} / ${pct(f.metric.test)}`);
-      setText(n.lr, f.lr === null ? "–" : Number(f.lr.toPrecision(3)).toString());
-      setText(this.msg, f.diverged ? (f.message || "Training diverged.") : "");
-      this.msg.classList.toggle("dnnlive-show", !!f.diverged);
-    }
-    /** The text alternative (aria-live): epoch, losses, accuracy; at most once a second,
-     *  the last frame's numbers always written in the end. */
-    speak(f) {
-      const now = performance.now(), wait = this.spokenAt + SPEAK_MS - now;
-      this.toSpeak = f;
-      if (wait > 0) {
-        if (!this.speakTimer) this.speakTimer = setTimeout(() => { this.speakTimer = 0; this.speak(this.toSpeak); }, wait);
-        return;
-      }
-      this.spokenAt = now;
-      const r2 = f.metric.name === "r2", m = (x) => (r2 ? fmt(x) : pct(x));
-      const penalty = f.loss.train_penalty > 0 ? `, penalty ${fmt(f.loss.train_penalty)}` : "";
-      setText(this.summary, `Epoch ${f.epoch}: train loss ${fmt(f.loss.train_data)}, test loss ` +
-        `${fmt(f.loss.test_data)}${penalty}; ${r2 ? "R²" : "accuracy"} ${m(f.metric.train)} ` +
-        `train, ${m(f.metric.test)} test.`);
-    }
     resize() {
       if (this.resizeQueued) return;
       this.resizeQueued = true;
@@ -388,7 +286,7 @@
     destroy() {
       this.alive = false;
       alive.delete(this);
-      clearTimeout(this.speakTimer);
+      this.numbers.destroy();
       if (this.raf) cancelAnimationFrame(this.raf);
       this.resizer.disconnect();
       for (const [name, view] of Object.entries(this.views)) {
@@ -397,15 +295,6 @@
       this.views = {};
     }
   }
-
-  /** [key, label, what it is]: the numbers above the views. */
-  const NUMBERS = [
-    ["epoch", "Epoch", "Epochs trained"],
-    ["train", "Train loss", "The loss on the training points, without the regularization penalty"],
-    ["test", "Test loss", "The loss on the test points (no penalty)"],
-    ["penalty", "+ Penalty (train cost)", "The L1/L2 term added to the train loss in the cost that training minimizes"],
-    ["metric", "Accuracy", "Share of points classified correctly"],
-    ["lr", "Learning rate", "The learning rate of the last step"]];
 
   /** Record STATS.times[name] once, after the browser has painted the current frame. */
   function afterPaint(name) {
@@ -425,9 +314,6 @@
     return e;
   }
   function setText(e, text) { if (e.textContent !== text) e.textContent = text; }
-  const fmt = (x) => (x === null || x === undefined ? "–" : Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0.001)
-    ? x.toExponential(2) : x.toFixed(3));
-  const pct = (x) => (x === null || x === undefined ? "–" : (100 * x).toFixed(1) + " %");
   function safe(fn, name) {
     try { return fn(); } catch (e) {
       record(STATS.errors, `${name}: ${e && e.message}`);
@@ -469,6 +355,4 @@
       if (inst && !root.isConnected) { inst.destroy(); instances.delete(root); }
     }, 0);
   };
-  NS.decode = decode;
-  NS.Curve = Curve;
 })();
