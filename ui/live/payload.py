@@ -62,13 +62,14 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
             return int(value)
         return value
 
-    header = encode({
-        "running": bool(running), "answered": int(answered), "settings": settings or {},
-        "meta": meta, "points": points,
-        "metaVersion": meta_version or (meta or {}).get("version"),
-        "pointsVersion": points_version or (points or {}).get("version"),
-        "historyAfter": history_after, "history": history,
-        "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]})
+    with np.errstate(over="raise"):
+        header = encode({
+            "running": bool(running), "answered": int(answered), "settings": settings or {},
+            "meta": meta, "points": points,
+            "metaVersion": meta_version or (meta or {}).get("version"),
+            "pointsVersion": points_version or (points or {}).get("version"),
+            "historyAfter": history_after, "history": history,
+            "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]})
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
     text += b" " * (-len(text) % 4)
     offset = 16 + 12 * len(blobs) + len(text)
@@ -84,12 +85,12 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
 
 
 def _floats(arr):
-    """float32, unless a finite value would overflow it: then float64 (exact)."""
-    with np.errstate(over="ignore"):
-        small = arr.astype(np.float32)
-    if np.isinf(small).any() and not np.array_equal(np.isinf(small), np.isinf(arr)):
+    """float32, unless a finite value would overflow it: then float64 (exact). Call it
+    under np.errstate(over="raise"), which makes such a cast raise."""
+    try:
+        return arr.astype(np.float32)
+    except FloatingPointError:
         return arr.astype(np.float64)
-    return small
 
 
 def unpack(payload):
@@ -187,7 +188,8 @@ def points_payload(raw):
     and a content `version`."""
     arrays = {"trainX": raw["train_X"], "trainY": raw["train_y"],
               "testX": raw["test_X"], "testY": raw["test_y"]}
-    arrays = {k: _floats(np.asarray(v, dtype=np.float64)) for k, v in arrays.items()}
+    with np.errstate(over="raise"):
+        arrays = {k: _floats(np.asarray(v, dtype=np.float64)) for k, v in arrays.items()}
     digest = hashlib.blake2b(digest_size=6)
     for arr in arrays.values():
         digest.update(arr.tobytes())
