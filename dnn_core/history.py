@@ -3,18 +3,21 @@
 One row per recorded epoch. Every row is kept until `capacity` rows are stored; then every
 other row is dropped and only every 2nd (then 4th, 8th...) later epoch is stored, so a run
 of a million epochs keeps at most `capacity` evenly spread rows. The latest row and the
-best test loss are always exact, whatever was thinned.
+best test loss are always exact, whatever was thinned. This is the only thinning rule: the
+live view sends these rows and the browser draws exactly them (`stride` tells it when the
+stored rows were thinned, so it takes the whole history again).
 """
 import numpy as np
 
 SCALARS = ("epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
            "test_metric", "lr")
+CAPACITY = 2048
 
 
 class History:
     """Columns of per-epoch numbers; `per_layer` columns hold one value per Dense layer."""
 
-    def __init__(self, n_layers, capacity=2048):
+    def __init__(self, n_layers, capacity=CAPACITY):
         if capacity < 4 or capacity % 2:
             raise ValueError("capacity must be an even number of at least 4")
         self.capacity = capacity
@@ -63,7 +66,8 @@ class History:
 
     def arrays(self):
         """The stored rows as arrays (copies), with the latest row appended if thinning
-        skipped it, plus `best_epoch` and `best_test_loss`."""
+        skipped it, plus `best_epoch`, `best_test_loss`, `stored` (how many rows are stored
+        ones, the rest is that latest row) and `stride` (every stride-th epoch is stored)."""
         n = self._size
         out = {name: col[:n].copy() for name, col in self._cols.items()}
         out["grad_norm"] = self._grad[:n].copy()
@@ -77,6 +81,8 @@ class History:
                 [out["weight_norm"], np.asarray(last["weight_norm"])[None]])
         out["best_epoch"] = self.best_epoch
         out["best_test_loss"] = self.best_test_loss
+        out["stored"] = n
+        out["stride"] = self._stride
         return out
 
     def nbytes(self):

@@ -1,12 +1,14 @@
 """ui.live: the binary payload, quantized frames from engine snapshots, and the pull
 protocol through AppTest (the element's bytes decode to the engine's true state)."""
 import json
+import warnings
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dnn_core.config import TrainConfig
+from dnn_core.history import SCALARS, History
 from dnn_core.trainer import Trainer
 from ui import live
 from ui.live import component
@@ -108,21 +110,88 @@ def test_frames_stay_small():
         assert 10_000 < size < limit
 
 
-def test_history_rows_send_the_tail_or_the_thinned_whole():
-    T = 5000
-    hist = {k: np.arange(T, dtype=float) for k in live.HISTORY_COLUMNS if k != "grad_norm"}
-    hist["grad_norm"] = np.arange(3 * T, dtype=float).reshape(T, 3)
-    tail = live.history_rows(hist, after=4990.0)
-    assert tail["epoch"].tolist() == list(range(4991, 5000)) and tail["grad_norm"].shape == (9, 3)
+def engine_history(epochs, capacity=8):
+    """A History of `epochs` rows, thinned by its own rule (capacity 8 thins early)."""
+    h = History(n_layers=2, capacity=capacity)
+    for e in range(epochs):
+        h.append({"epoch": e, "train_loss": 1.0, "test_loss": 1.0, "train_penalty": 0.0,
+                  "train_metric": 0.5, "test_metric": 0.5, "lr": 0.1,
+                  "grad_norm": [e, 2 * e], "weight_norm": [1.0, 1.0]})
+    return h.arrays()
+
+
+def test_history_rows_are_the_engines_rows_thinned_once():
+    """The whole history is exactly the engine's rows; a tail is its stored rows after the
+    last sent epoch (not the unstored latest row), so nothing thins them a second time."""
+    hist = engine_history(14)                       # thinned: stride 2, latest row 13 appended
     whole = live.history_rows(hist)
-    assert len(whole["epoch"]) == live.MAX_HISTORY
-    assert whole["epoch"][0] == 0 and whole["epoch"][-1] == T - 1
-    assert len(live.history_rows(hist, after=T - 1)["epoch"]) == 0
+    for k in live.HISTORY_COLUMNS:
+        np.testing.assert_array_equal(whole[k], hist[k])
+    assert hist["stride"] == 2 and whole["epoch"][-1] == 13 and whole["grad_norm"].shape[1] == 2
+    tail = live.history_rows(hist, after=float(hist["epoch"][hist["stored"] - 3]))
+    assert tail["epoch"].tolist() == hist["epoch"][hist["stored"] - 2:hist["stored"]].tolist()
+    assert hist["stored"] == len(hist["epoch"]) - 1 and 13 not in tail["epoch"]
+    long = engine_history(100_000, capacity=2048)
+    assert len(live.history_rows(long)["epoch"]) <= 2049
+
+
+def test_zero_hidden_layers_make_frames_meta_and_a_payload():
+    t = Trainer(TrainConfig(hidden=(), activations="tanh", seed=1))
+    t.run_epochs(2)
+    snap = t.snapshot(res=30)
+    frame = live.frame_from_snapshot(snap, thumb_res=6)
+    meta = live.meta_from_snapshot(snap, thumb_res=6)
+    assert frame["neurons"] == [] and frame["neuronScale"] == [] and meta["layerSizes"] == [2, 1]
+    got = live.unpack(live.pack([frame], meta, history=live.history_rows(snap["history"])))
+    assert got["frames"][0]["neurons"] == [] and len(got["frames"][0]["W"]) == 1
+    assert got["history"]["grad_norm"].shape == (3, 1)
+
+
+def test_points_near_1e300_travel_exactly_without_overflow():
+    raw = {"train_X": np.array([[1e300, -2e300], [0.5, 3.0]]), "train_y": np.array([0, 1]),
+           "test_X": np.zeros((0, 2)), "test_y": np.zeros(0)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        points = live.points_payload(raw)
+        got = live.unpack(live.pack([], points=points))["points"]
+    assert got["trainX"].dtype == np.float64
+    np.testing.assert_array_equal(got["trainX"], raw["train_X"])
+    assert got["trainY"].dtype == np.float32, "small values stay float32"
+
+
+def test_maps_of_huge_values_keep_a_finite_scale():
+    snap = Trainer(TrainConfig(seed=1)).snapshot(res=20)
+    snap["inputs"] = snap["inputs"].astype(np.float64) * 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = live.frame_from_snapshot(snap, thumb_res=5)
+    assert np.isfinite(frame["inputScale"]).all() and frame["inputScale"].max() > 1e299
+    assert frame["inputs"].min() < 100 < 160 < frame["inputs"].max(), "not blank"
+
+
+def test_meta_carries_the_rules_the_browser_shares():
+    meta = live.meta_from_snapshot(Trainer(TrainConfig()).snapshot(res=10))
+    assert meta["quant"] == list(live.QUANT) and meta["historyColumns"][-1] == "grad_norm"
+    assert [v[0] for v in meta["views"]] == list(live.VIEW_FILES)
+    assert set(meta["historyColumns"]) - {"grad_norm"} == set(SCALARS)
+
+
+def test_unpack_refuses_an_unknown_format():
+    payload = bytearray(live.pack([]))
+    payload[4:8] = (live.FORMAT + 1).to_bytes(4, "little")
+    with pytest.raises(ValueError, match="format"):
+        live.unpack(bytes(payload))
 
 
 def test_loader_is_small_and_every_asset_exists():
     assert len(component.LOADER.encode()) < 3000
-    for rel in component._asset_urls(*component._declare_routes())["files"].split(","):
+    declared = {route.name for route in component._declare_routes()}
+    urls = component.asset_urls()
+    assert {u.split("/")[1] for u in (urls["plotly"], urls["css"])} == declared
+    files = urls["files"].split(",")
+    names = [f.split("?")[0].rsplit("/", 1)[-1] for f in files]
+    assert names[:4] == ["colors.js", "decode.js", "numbers.js", "player.js"]
+    for rel in files:
         path = rel.split("/", 2)[2].split("?")[0]
         assert (live.ASSETS / path).is_file()
     assert (live.PLOTLY_DATA / "plotly.min.js").is_file()
@@ -176,3 +245,38 @@ def test_apptest_payloads_follow_the_pull_protocol():
     third = payload(at.run())
     assert third["meta"]["version"] == first["meta"]["version"] and third["points"] is not None
     assert third["historyAfter"] is None and third["history"]["epoch"].tolist() == [0, 1, 2, 3]
+
+
+def thinning_page():
+    import streamlit as st
+
+    from dnn_core.config import TrainConfig
+    from dnn_core.history import History
+    from dnn_core.trainer import Trainer
+    from ui.live import frame_from_snapshot, live_view, meta_from_snapshot, requested_frames
+
+    if "trainer" not in st.session_state:
+        trainer = st.session_state.trainer = Trainer(TrainConfig(seed=2))
+        small = History(trainer.history.n_layers, capacity=8)    # thins after 8 rows
+        small.append(trainer.history.last)
+        trainer.history = small
+    trainer = st.session_state.trainer
+    snaps = []
+    for _ in range(requested_frames("live")):
+        trainer.run_epochs(1)
+        snaps.append(trainer.snapshot(res=20))
+    snaps = snaps or [trainer.snapshot(res=20)]
+    live_view([frame_from_snapshot(s, thumb_res=4) for s in snaps],
+              meta=meta_from_snapshot(snaps[-1], thumb_res=4), running=True)
+
+
+def test_the_whole_history_is_sent_again_when_the_engine_thins_it():
+    at = AppTest.from_function(thinning_page).run()
+    got = []
+    for _ in range(4):
+        at.session_state["live"] = {"more": 3}
+        got.append(payload(at.run()))
+    hist = at.session_state["trainer"].history.arrays()
+    assert [g["historyAfter"] for g in got] == [0, 3, None, 9]        # thinned at epoch 8
+    assert got[2]["history"]["epoch"].tolist() == [0, 2, 4, 6, 8, 9]
+    assert got[3]["history"]["epoch"].tolist() == [10, 12] == hist["epoch"][-2:].tolist()

@@ -193,3 +193,21 @@ def test_a_click_on_the_map_in_drawing_mode_adds_a_point_and_keeps_the_network()
     for p, w in zip(t2.params, weights):
         np.testing.assert_array_equal(p.value, w)
     assert any("501 points" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("open_run", [
+    lambda: run_app({"layers": ""}),
+    lambda: run_app().button(key="layers_minus").click().run().button(key="layers_minus")
+    .click().run()])
+def test_no_hidden_layer_trains_and_draws(open_run):
+    """`?layers=` or "−" twice: logistic regression, drawn like any other network."""
+    at = open_run()
+    assert not at.exception and trainer(at).config.hidden == ()
+    first = payload(at)
+    assert first["meta"]["layerSizes"] == [2, 1] and first["frames"][-1]["neurons"] == []
+    at.button(key="pg_step").click().run()
+    at.button(key="pg_play").click().run()
+    assert not at.exception and not at.error
+    frames = payload(at)["frames"]
+    assert frames[-1]["epoch"] == trainer(at).epoch > 1
+    assert len(frames[-1]["W"]) == 1 and frames[-1]["W"][0].shape == (1, 2)

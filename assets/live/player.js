@@ -8,7 +8,15 @@
  * request outstanding; unanswered, asked again after 3, 6, 12, 24 s). A payload whose
  * versions or history do not match what this element holds (e.g. after a remount) makes it
  * trigger "need_meta" instead. One instance per element, kept in a WeakMap
- * keyed by the element's parent. Counters for tests and benchmarks: window.__dnnLive.
+ * keyed by the element's parent. Counters for tests and benchmarks: window.__dnnLive
+ * (times: ms since navigation of player loaded, first canvas paint, Plotly loaded, full view).
+ *
+ * First paint: the loader runs this file before plotly.min.js; views without `needsPlotly`
+ * (output map, network) draw their canvases at once, and after that first paint the player
+ * asks the loader for Plotly (NS.loadPlotly); when it has run, every view is mounted again
+ * with it (axes, curves, hover). Panels, their order and titles come from meta.views, the
+ * history columns from meta.historyColumns (rows arrive already thinned by the engine: the
+ * browser only appends them), colours from meta.colors through colors.js.
  */
 (function () {
   "use strict";
@@ -19,16 +27,14 @@
   const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
   const MAX_ASK = 32;
   const ASK_AGAIN_MS = 3000;
-  const CURVE_MAX = 2000;
-  const LAYOUT = [                             // [view, title]; missing views are skipped
-    ["network", "Network"], ["output", "Output"], ["cost", "Cost"],
-    ["flow", "Gradient flow"], ["weights", "Weights and gradients"]];
-  const DECODER = new TextDecoder();
+  const { decode, FormatError, Curve } = NS;   // decode.js
   const instances = new WeakMap();
+  const alive = new Set();
 
   const STATS = (window.__dnnLive = {
     framesDrawn: 0, fullDraws: 0, lastEpoch: -1, payloads: 0, requests: 0, mounts: 0,
-    drawMs: [], fullMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [],
+    drawMs: [], fullMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [], lastFrame: null,
+    times: { player: performance.now() },
     reset() {
       this.framesDrawn = this.fullDraws = this.payloads = this.requests = 0;
       this.drawMs = []; this.fullMs = []; this.gaps = []; this.viewMs = {}; this.arrivals = [];
@@ -39,50 +45,10 @@
     if (list.length > 4000) list.splice(0, 2000);
   }
 
-  // ---- payload ------------------------------------------------------------------
-  /** bytes (Uint8Array) -> header object with typed-array views in place of blobs. */
-  function decode(bytes) {
-    let u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    if (u8.byteOffset % 4) u8 = u8.slice();   // Float32Array views need 4-byte alignment
-    const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-    if (dv.getUint32(0, true) !== 0x4c4e4e44) throw new Error("live view: not a payload");
-    const nBlobs = dv.getUint32(8, true), nText = dv.getUint32(12, true);
-    const blobs = new Array(nBlobs);
-    for (let i = 0; i < nBlobs; i++) {
-      const at = 16 + 12 * i, off = u8.byteOffset + dv.getUint32(at, true);
-      const n = dv.getUint32(at + 4, true);
-      blobs[i] = dv.getUint32(at + 8, true) === 1 ? new Uint8Array(u8.buffer, off, n)
-        : new Float32Array(u8.buffer, off, n);
-    }
-    const start = 16 + 12 * nBlobs;
-    return JSON.parse(DECODER.decode(u8.subarray(start, start + nText)), (k, v) =>
-      (v !== null && typeof v === "object" && v.$ !== undefined ? blobs[v.$] : v));
-  }
-
-  // ---- colours ------------------------------------------------------------------
-  const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const mix = (a, b, t) => a.map((x, i) => Math.round(x + (b[i] - x) * t));
-  const pack32 = (c) => (255 << 24 | c[2] << 16 | c[1] << 8 | c[0]) >>> 0;
-  const luts = new Map();
-  /** 256-entry Uint32 RGBA table: "diverging" (q: 1 -> neg, 128 -> mid, 255 -> pos) or
-   *  "discrete" (q < 128 -> neg, else pos). */
-  function lut(kind, colors) {
-    const key = kind + JSON.stringify(colors);
-    if (luts.has(key)) return luts.get(key);
-    const neg = hex(colors.neg), mid = hex(colors.mid), pos = hex(colors.pos);
-    const table = new Uint32Array(256);
-    for (let q = 0; q < 256; q++) {
-      const v = Math.max(-1, (q - 128) / 127);
-      const c = kind === "discrete" ? (q < 128 ? neg : pos)
-        : v < 0 ? mix(mid, neg, -v) : mix(mid, pos, v);
-      table[q] = pack32(c);
-    }
-    luts.set(key, table);
-    return table;
-  }
+  // ---- drawing helpers shared by the views ---------------------------------------
   const images = new WeakMap();
   /** Draw quantized values u8 (w*h, row-major) into `canvas` (resized to w x h) through
-   *  `table` (a lut); bottomUp: row 0 is the bottom row (grids over the input plane). */
+   *  `table` (from colors.js); bottomUp: row 0 is the bottom row (grids over the input plane). */
   function paint(canvas, u8, w, h, table, bottomUp) {
     if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
     let img = images.get(canvas);
@@ -99,38 +65,6 @@
   }
   const scratch = document.createElement("canvas");
 
-  // ---- the cost history, revealed frame by frame --------------------------------
-  const COLUMNS = ["epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
-    "test_metric", "lr"];
-  /** Curve: columns of Float64Array (n rows), grad_norm as n*L; `gen` changes whenever
-   *  rows are removed (reset or thinning) so views know to redraw from scratch. */
-  class Curve {
-    constructor() { this.gen = 0; this.clear(0); }
-    clear(layers) {
-      this.n = 0; this.L = layers; this.cap = CURVE_MAX + 1; this.gen++;
-      this.cols = {};
-      for (const k of COLUMNS) this.cols[k] = new Float64Array(this.cap);
-      this.cols.grad_norm = new Float64Array(this.cap * Math.max(1, layers));
-    }
-    push(rows, i) {
-      const n = this.n, L = this.L, g = rows.grad_norm;
-      for (const k of COLUMNS) this.cols[k][n] = rows[k][i];
-      for (let l = 0; l < L; l++) this.cols.grad_norm[n * L + l] = g[i * L + l];
-      this.n = n + 1;
-      if (this.n > CURVE_MAX) this.thin();
-    }
-    thin() {                                   // keep every other row and the last one
-      const L = this.L, keep = [];
-      for (let i = 0; i < this.n - 1; i += 2) keep.push(i);
-      keep.push(this.n - 1);
-      for (const col of Object.values(this.cols)) {
-        const w = col === this.cols.grad_norm ? L : 1;
-        keep.forEach((src, dst) => col.copyWithin(dst * w, src * w, src * w + w));
-      }
-      this.n = keep.length; this.gen++;
-    }
-  }
-
   // ---- one live element ---------------------------------------------------------
   class Instance {
     constructor(root) {
@@ -144,44 +78,46 @@
       this.curve = new Curve();
       this.tick = this.tick.bind(this);
       this.build(root.querySelector(".dnn-live") || root);
-      this.ctx = { Plotly: window.Plotly, meta: null, points: null, settings: {},
-        running: false, curve: this.curve, best: null, lut, paint,
+      this.ctx = { Plotly: window.Plotly || null, meta: null, points: null, settings: {},
+        running: false, curve: this.curve, best: null, paint,
+        lut: (kind, colors) => NS.colors.table(kind, colors, this.meta.quant),
         send: (name, value) => this.component && this.component.setTriggerValue(name, value),
         colormap: (q) => this.colormap(q), toDataURL: this.toDataURL.bind(this) };
+      alive.add(this);
     }
     build(host) {
       host.innerHTML = "";
       const box = el("div", "dnnlive", host);
-      const nums = el("div", "dnnlive-numbers", box);
-      this.nums = {};
-      for (const [k, label] of [["epoch", "Epoch"], ["train", "Train loss"],
-        ["test", "Test loss"], ["metric", "Accuracy"], ["lr", "Learning rate"]]) {
-        const item = el("div", "dnnlive-num", nums);
-        this.nums[k + "Label"] = el("span", "dnnlive-label", item, label);
-        this.nums[k] = el("span", "dnnlive-value", item, "–");
-      }
-      this.nums.epoch.dataset.testid = "live-epoch";
+      this.numbers = new NS.Numbers(box);
       this.msg = el("div", "dnnlive-message", box);
       this.msg.dataset.testid = "live-message";
       this.msg.setAttribute("role", "alert");
       this.grid = el("div", "dnnlive-grid", box);
-      this.cells = {};
-      for (const [name, title] of LAYOUT) {
-        if (!NS.views[name]) continue;
-        const cell = el("section", "dnnlive-cell", this.grid);
-        cell.dataset.view = name;
-        el("h4", "dnnlive-title", cell, title);
-        this.cells[name] = el("div", "dnnlive-view", cell);
-      }
+      this.cells = {}; this.layoutKey = "";
       this.resizer = new ResizeObserver(() => this.resize());
       this.resizer.observe(this.grid);
     }
+    /** The panels of meta.views ([name, title], in order) that have a view module. */
+    layout(views) {
+      const key = JSON.stringify(views);
+      if (key === this.layoutKey) return;
+      this.layoutKey = key; this.grid.innerHTML = ""; this.cells = {};
+      for (const [name, title] of views) {
+        if (!NS.views[name]) continue;
+        const cell = el("section", "dnnlive-cell", this.grid);
+        cell.dataset.view = name;
+        cell.dataset.testid = "live-" + name;
+        cell.setAttribute("aria-label", title);
+        el("h4", "dnnlive-title", cell, title);
+        this.cells[name] = el("div", "dnnlive-view", cell);
+      }
+    }
     colormap(q) {
-      const c = lut("diverging", this.meta.colors)[q];
+      const c = this.ctx.lut("diverging", this.meta.colors)[q];
       return [c & 255, c >> 8 & 255, c >> 16 & 255];
     }
     toDataURL(u8, w, h, kind, bottomUp) {
-      paint(scratch, u8, w, h, lut(kind || "diverging", this.meta.colors), bottomUp);
+      paint(scratch, u8, w, h, this.ctx.lut(kind || "diverging", this.meta.colors), bottomUp);
       return scratch.toDataURL();
     }
 
@@ -227,14 +163,16 @@
     adoptMeta(meta) {
       this.meta = meta; this.ctx.meta = meta;
       this.queue = []; this.pending = [];
-      this.curve.clear(meta.layerSizes.length - 1); this.histLast = null;
+      this.clearCurve(); this.histLast = null;
+      this.layout(meta.views);
       this.remountViews = true;
     }
+    clearCurve() { this.curve.clear(this.meta.historyColumns, this.meta.layerSizes.length - 1); }
     takeHistory(msg) {
       const rows = msg.history;
       if (!rows) return;
       if (msg.historyAfter === null) {
-        this.curve.clear(this.meta.layerSizes.length - 1);
+        this.clearCurve();
         this.pending = [];
       }
       if (rows.epoch.length) {
@@ -287,10 +225,22 @@
       if (!this.meta) return;
       for (const name of Object.keys(this.cells)) {
         if (this.views[name]) safe(() => this.views[name].destroy(), name);
-        this.cells[name].innerHTML = "";
-        this.views[name] = safe(() => NS.views[name].mount(this.cells[name], this.ctx), name);
-        STATS.mounts++;
+        const cell = this.cells[name], waiting = NS.views[name].needsPlotly && !this.ctx.Plotly;
+        cell.innerHTML = "";
+        cell.classList.toggle("dnnlive-waiting", waiting);
+        this.views[name] = waiting ? null : safe(() => NS.views[name].mount(cell, this.ctx), name);
+        if (!waiting) STATS.mounts++;
       }
+    }
+    /** Plotly has run: mount every view with it and draw the last frame again. */
+    withPlotly() {
+      for (const [name, view] of Object.entries(this.views)) if (view) safe(() => view.destroy(), name);
+      this.views = {};
+      this.ctx.Plotly = window.Plotly;
+      if (!this.meta) return;
+      this.mountViews();
+      if (this.frame && !this.running) this.draw(this.frame, true, performance.now());
+      else if (this.frame) this.draw(this.frame, false, performance.now());
     }
     draw(frame, full, now) {
       const t0 = performance.now();
@@ -302,8 +252,12 @@
         safe(() => (full ? view.full(frame, this.ctx) : view.update(frame, this.ctx)), name);
         record(STATS.viewMs[name] || (STATS.viewMs[name] = []), performance.now() - t);
       }
-      this.showNumbers(frame);
+      this.numbers.show(frame);
+      setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
+      this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
       this.frame = frame;
+      STATS.lastFrame = frame;
+      afterPaint(this.ctx.Plotly ? "fullView" : "firstPaint");
       if (full) {
         STATS.fullDraws++; record(STATS.fullMs, performance.now() - t0);
         this.lastDraw = 0;                     // the next gap starts with the next run
@@ -319,18 +273,6 @@
       }
       STATS.lastEpoch = frame.epoch;
     }
-    showNumbers(f) {
-      const n = this.nums, regression = f.metric.name === "r2";
-      setText(n.epoch, f.epoch.toLocaleString("en-US"));
-      setText(n.train, fmt(f.loss.train));
-      setText(n.test, fmt(f.loss.test));
-      setText(n.metricLabel, regression ? "R² (train / test)" : "Accuracy (train / test)");
-      setText(n.metric, regression ? `${fmt(f.metric.train)} / ${fmt(f.metric.test)}`
-        : `${pct(f.metric.train)} / ${pct(f.metric.test)}`);
-      setText(n.lr, f.lr === null ? "–" : Number(f.lr.toPrecision(3)).toString());
-      setText(this.msg, f.diverged ? (f.message || "Training diverged.") : "");
-      this.msg.classList.toggle("dnnlive-show", !!f.diverged);
-    }
     resize() {
       if (this.resizeQueued) return;
       this.resizeQueued = true;
@@ -343,6 +285,8 @@
     }
     destroy() {
       this.alive = false;
+      alive.delete(this);
+      this.numbers.destroy();
       if (this.raf) cancelAnimationFrame(this.raf);
       this.resizer.disconnect();
       for (const [name, view] of Object.entries(this.views)) {
@@ -350,6 +294,16 @@
       }
       this.views = {};
     }
+  }
+
+  /** Record STATS.times[name] once, after the browser has painted the current frame. */
+  function afterPaint(name) {
+    if (STATS.times[name] !== undefined) return;
+    STATS.times[name] = null;
+    requestAnimationFrame(() => setTimeout(() => {
+      STATS.times[name] = performance.now();
+      if (name === "firstPaint") NS.requestPlotly();
+    }, 0));
   }
 
   function el(tag, cls, parent, text) {
@@ -360,9 +314,6 @@
     return e;
   }
   function setText(e, text) { if (e.textContent !== text) e.textContent = text; }
-  const fmt = (x) => (x === null || x === undefined ? "–" : Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0.001)
-    ? x.toExponential(2) : x.toFixed(3));
-  const pct = (x) => (x === null || x === undefined ? "–" : (100 * x).toFixed(1) + " %");
   function safe(fn, name) {
     try { return fn(); } catch (e) {
       record(STATS.errors, `${name}: ${e && e.message}`);
@@ -379,8 +330,24 @@
     if (!component.data || component.data === inst.lastData) return;
     inst.lastData = component.data;
     let msg;
-    try { msg = decode(component.data); } catch (e) { safe(() => { throw e; }, "decode"); return; }
+    try { msg = decode(component.data); } catch (e) {
+      safe(() => { throw e; }, "decode");
+      if (e instanceof FormatError) { setText(inst.msg, e.message); inst.msg.classList.add("dnnlive-show"); }
+      return;
+    }
     inst.receive(msg, component);
+  };
+  /** Load Plotly once (the loader's NS.loadPlotly), then remount every live element with it. */
+  NS.requestPlotly = function () {
+    if (NS.plotlyAsked) return;
+    NS.plotlyAsked = true;
+    const load = window.Plotly ? Promise.resolve() : NS.loadPlotly ? NS.loadPlotly() : Promise.reject(new Error("no loader"));
+    load.then(() => {
+      STATS.times.plotly = performance.now();
+      for (const inst of alive) safe(() => inst.withPlotly(), "plotly");
+    }, (e) => {
+      for (const inst of alive) { setText(inst.msg, e.message); inst.msg.classList.add("dnnlive-show"); }
+    });
   };
   NS.cleanup = function (root) {              // runs at unmount, possibly early: check first
     setTimeout(() => {
@@ -388,6 +355,4 @@
       if (inst && !root.isConnected) { inst.destroy(); instances.delete(root); }
     }, 0);
   };
-  NS.decode = decode;
-  NS.Curve = Curve;
 })();

@@ -25,7 +25,7 @@ def open_app(browser, streamlit_app):
         watch(page, base + "/")
         page.goto(f"{base}/{query}")
         page.wait_for_selector(APP_READY)
-        page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
+        page.wait_for_function("window.__dnnLive && window.__dnnLive.times.fullView > 0")
         return page
 
     yield open_page
@@ -103,3 +103,61 @@ def test_sessions_are_isolated(open_app):
         f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') === 1")
     assert epoch(student_a) > 10
     assert student_a.problems == [] and student_b.problems == []
+
+
+def test_no_hidden_layer_draws_every_view_and_trains(open_app):
+    page = open_app("?layers=")
+    for name in ("output", "network", "cost", "weights", "flow"):
+        assert page.locator(f'[data-testid="live-{name}"] .dnnlive-view *').count() > 0, name
+    assert page.locator('[data-testid="live-network"] canvas.dnnlive-column').count() == 2
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= 10")
+    page.get_by_role("button", name="Pause").click()
+    assert page.evaluate("window.__dnnLive.errors") == [] and page.problems == []
+
+
+def test_the_loss_labels_say_what_each_number_is(open_app):
+    """With L1 at rate 10 the train and test losses are both data losses, and the penalty
+    added to the train cost is shown beside them."""
+    page = open_app("?reg=l1&reg_rate=10")
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function(
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') === 1")
+    loss = page.evaluate("window.__dnnLive.lastFrame.loss")
+    numbers = page.eval_on_selector_all(
+        ".dnnlive-num:not([hidden])", "items => items.map(i => i.innerText.split('\\n'))")
+    shown = {label: value for label, value in numbers}
+    assert loss["train_penalty"] > 1 and loss["train"] > 10 * loss["train_data"]
+    assert shown["Train loss"] == f"{loss['train_data']:.3f}"
+    assert shown["Test loss"] == f"{loss['test_data']:.3f}"
+    assert float(shown["+ Penalty (train cost)"]) == pytest.approx(loss["train_penalty"], rel=1e-2)
+    assert page.problems == []
+
+
+def tab_to(page, label, limit=120):
+    """Press Tab until the focused element is the button called `label`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement?.tagName === 'BUTTON' && "
+                         "document.activeElement.innerText.trim().split('\\n').pop()") == label:
+            return
+    raise AssertionError(f"Tab never reached {label!r}")
+
+
+def test_play_step_and_reset_work_with_tab_and_space(open_app):
+    page = open_app()
+    tab_to(page, "Play")
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Pause").wait_for()
+    page.wait_for_function(
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= 3")
+    tab_to(page, "Step")
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Play").wait_for()
+    page.wait_for_selector(APP_READY)
+    tab_to(page, "Reset")
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        f"(document.querySelector('{EPOCH}')?.textContent ?? '') === '0'")
+    assert page.problems == []

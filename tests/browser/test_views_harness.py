@@ -75,6 +75,12 @@ def link_pixels(page):
     }"""))
 
 
+def column_images(page):
+    """PNG data URLs of the network's column canvases (node maps and biases), left to right."""
+    return page.evaluate("[...document.querySelectorAll('#network canvas.dnnlive-column')]"
+                         ".map(c => c.toDataURL())")
+
+
 def drawn_images(page, view):
     """(layout sources, hrefs of the <image> elements actually in the SVG), in layout order."""
     return page.evaluate("""view => {
@@ -95,7 +101,7 @@ def test_network_update_redraws_maps_and_link_colours_when_weights_flip_sign(pag
     }""")
     orange, blue = link_pixels(page)
     assert orange == 0 and blue > 20 * n_links ** 0.5
-    before, _ = drawn_images(page, "network")
+    before = column_images(page)
 
     page.evaluate("""() => {
         const negative = H.frame(2, 1.9);
@@ -103,8 +109,8 @@ def test_network_update_redraws_maps_and_link_colours_when_weights_flip_sign(pag
         H.update('network', negative);
     }""")
     assert link_pixels(page) == (blue, 0), "the same links, now orange"
-    after, hrefs = drawn_images(page, "network")
-    assert len(after) == len(sizes) and hrefs == after
+    after = column_images(page)
+    assert len(after) == len(sizes)
     assert all(a != b for a, b in zip(before[1:], after[1:])), "hidden/output maps not redrawn"
     assert before[0] == after[0], "input maps do not depend on the weights"
 
@@ -207,7 +213,7 @@ def test_views_mount_update_full_destroy(page, shape):
         }
         return [meta.layerSizes.length, 2 * (meta.layerSizes.length - 1)];
     }""", shape)
-    assert len(drawn_images(page, "network")[1]) == n_cols
+    assert len(column_images(page)) == n_cols
     assert len(drawn_images(page, "weights")[1]) == n_mats
     page.evaluate("H.setup('2-4-2-1')")
     assert page.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 2, "old plots destroyed"
@@ -230,7 +236,7 @@ def test_resize_redraws_the_last_frame_at_the_new_width(page):
     (net_before, w_before), (net_after, w_after), links_width = sizes
     assert net_before == [720, 0] and net_after == [400, 0] and links_width == "400px"
     assert w_before == [720, 18] and w_after == [400, 18], "paused: hover heatmaps redrawn"
-    assert len(drawn_images(page, "network")[1]) == 10
+    assert len(column_images(page)) == 10
     heads = page.evaluate("H.plot('network').layout.annotations.map(a => a.text)")
     assert "32" in heads and "layer 1: 32" not in heads, "narrow columns get short heads"
     assert not page.problems

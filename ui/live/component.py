@@ -1,28 +1,40 @@
 """The live-chart component: engine snapshots -> one binary payload -> the browser player.
 
 One keyed Custom Components v2 element (inline, no iframe) holds the whole live view. Its
-inline JS is a small loader; the player (assets/live/player.js), the views and plotly.min.js
-(from the installed plotly package) are served by two v1 asset routes, so nothing comes
-from a CDN. The browser pulls: while `running`, it triggers "more" (n frames) when its queue
-runs low, which reruns only the caller's fragment. `ui.playground.live_panel` is the real
-use: a fragment that trains the frames asked for (`requested_frames`), packs their
-snapshots (`payload.frame_from_snapshot`, `payload.meta_from_snapshot`) and calls
-`live_view` with them.
+inline JS is a small loader; assets/live/ (colors, decode, numbers, player, views/*.js) and
+plotly.min.js (from the installed plotly package) are served by two v1 asset routes, so
+nothing comes from a CDN. The loader runs our small files at once, then starts downloading
+Plotly (not sooner: the server gzips its 4.8 MB in its event loop, 0.4-1.1 s measured,
+which held back the player's files) and runs it after the player's first paint.
+
+The routes exist from the first request of a fresh process: app.py is an `st.App` whose
+lifespan (`serve_assets`) registers them at server start, before any script run, under any
+--server.baseUrlPath. `live_view` declares them again in every run, for servers of plain
+scripts (the browser tests' apps).
+
+The browser pulls: while `running`, it triggers "more" (n frames) when its queue runs low,
+which reruns only the caller's fragment. `ui.playground.live_panel` is the real use: a
+fragment that trains the frames asked for (`requested_frames`), packs their snapshots
+(`payload.frame_from_snapshot`, `payload.meta_from_snapshot`) and calls `live_view` with
+them.
 """
 import hashlib
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
+from streamlit.components.v1.custom_component import CustomComponent
 
 from ui import keys
-from ui.live.payload import history_rows, pack, points_payload
+from ui.live.payload import VIEWS, history_rows, pack, points_payload
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "live"
 PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
 PLOTLY_VERSION = plotly.__version__
-VIEW_FILES = ("output", "network", "cost", "weights", "flow")   # load order; missing skipped
+VIEW_FILES = tuple(name for name, _ in VIEWS)                   # missing files are skipped
+ROUTES = {"dnn_live_assets": ASSETS, "plotly_assets": PLOTLY_DATA}   # v1 name -> folder
 
 
 # ---- the component -------------------------------------------------------------------
@@ -32,18 +44,37 @@ def _versioned(path):
     return f"{path.relative_to(ASSETS).as_posix()}?v={digest}"
 
 
+def _route(name):
+    """The registry name `declare_component(name)` gives a route declared in this module."""
+    return f"{__name__}.{name}"
+
+
 def _declare_routes():
-    """The two v1 asset routes: our assets folder and plotly's package_data. They register
-    only during a script run, so `live_view` repeats this (a dict update when known)."""
-    return (components_v1.declare_component("dnn_live_assets", path=str(ASSETS)),
-            components_v1.declare_component("plotly_assets", path=str(PLOTLY_DATA)))
+    """The two v1 asset routes: our assets folder and plotly's package_data.
+    `declare_component` registers only during a script run (a dict update when known)."""
+    return tuple(components_v1.declare_component(name, path=str(path))
+                 for name, path in ROUTES.items())
 
 
-def _asset_urls(own, plotly_route):
-    """Asset URLs relative to the app's base URL (the loader prepends it)."""
-    files = [ASSETS / "player.js", *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
-    base = f"component/{own.name}/"
-    return {"plotly": f"component/{plotly_route.name}/plotly.min.js?v={PLOTLY_VERSION}",
+@asynccontextmanager
+async def serve_assets(_app):
+    """`st.App` lifespan: register the asset routes under the names `_declare_routes`
+    gives them, at server start, so they answer before any page has run."""
+    from streamlit.runtime import get_instance
+
+    registry = get_instance().component_registry
+    for name, path in ROUTES.items():
+        registry.register_component(CustomComponent(name=_route(name), path=str(path)))
+    yield
+
+
+def asset_urls():
+    """Asset URLs relative to the app's base URL (the loader prepends it), files in load
+    order: {"plotly": url, "css": url, "files": "url,url,..."}."""
+    files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js")),
+             *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
+    base = f"component/{_route('dnn_live_assets')}/"
+    return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
             "files": ",".join(base + _versioned(f) for f in files if f.exists())}
 
@@ -53,15 +84,16 @@ LOADER = """export default function (c) {
   if (!W.__dnnLiveBoot) {
     const s = document.querySelector('script[src*="/static/js/index."]');
     const base = s ? s.src.replace(/static\\/js\\/index\\.[^/]*$/, "") : document.baseURI;
-    const d = host.dataset, link = document.createElement("link");
-    link.rel = "stylesheet"; link.href = base + d.css; document.head.appendChild(link);
-    const add = (src) => new Promise((ok, fail) => {
-      const e = document.createElement("script");
-      e.src = base + src; e.async = false; e.onload = ok;
-      e.onerror = () => fail(new Error("live view: cannot load " + src));
-      document.head.appendChild(e);
-    });
-    W.__dnnLiveBoot = Promise.all([d.plotly, ...d.files.split(",")].map(add));
+    const d = host.dataset, head = document.head;
+    const tag = (name, props) => head.appendChild(Object.assign(document.createElement(name),
+      props));
+    const add = (src) => new Promise((ok, fail) => tag("script", { src: base + src, async: false,
+      onload: ok, onerror: () => fail(new Error("live view: cannot load " + src)) }));
+    tag("link", { rel: "stylesheet", href: base + d.css });
+    (W.DNNLive = W.DNNLive || {}).loadPlotly = () => add(d.plotly);
+    W.__dnnLiveBoot = Promise.all(d.files.split(",").map(add));
+    W.__dnnLiveBoot.then(() => tag("link", { rel: "preload", as: "script",
+      href: base + d.plotly }));
   }
   W.__dnnLiveBoot.then(() => W.DNNLive.render(c), (e) => { host.textContent = e.message; });
   return () => W.DNNLive && W.DNNLive.cleanup(root);
@@ -71,7 +103,7 @@ LOADER = """export default function (c) {
 
 def _register():
     """The v2 component; its host element carries the asset URLs for the loader."""
-    urls = _asset_urls(*_declare_routes())
+    urls = asset_urls()
     html = ('<div class="dnn-live" data-plotly="{plotly}" data-css="{css}" '
             'data-files="{files}"></div>').format(**urls)
     return st.components.v2.component("dnn_live", html=html, css=".dnn-live{min-height:40px}",
@@ -100,12 +132,13 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
 
     `meta` (from `meta_from_snapshot`) and `points` (`Trainer.points()`) are sent only when
     their version changes or the browser asks ("need_meta", e.g. after a remount); the cost
-    history goes as the rows after the last sent epoch, or whole on a change or reset.
+    history goes as the engine's stored rows after the last sent epoch, or whole on a
+    change, a reset or when the engine thinned its rows (its `stride` changed).
     `settings`: showTest, discretize, logScale, draw (clicks on the output map send a
     "click" trigger, see `clicked`). Returns the ComponentResult (more, need_meta, click).
     """
     sent = st.session_state.setdefault(keys.LIVE_SENT + key, {"meta": None, "points": None,
-                                                               "epoch": None})
+                                                               "epoch": None, "stride": None})
     resend = bool((st.session_state.get(key) or {}).get("need_meta"))
     pts = points_payload(points) if points is not None else None
     new_meta = resend or sent["meta"] != meta["version"]
@@ -113,19 +146,22 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
     hist = frames[-1]["history"]
     last = float(hist["epoch"][-1]) if len(hist["epoch"]) else None
     after = sent["epoch"]
-    if new_meta or new_points or after is None or last is None or last < after:
+    if (new_meta or new_points or after is None or last is None or last < after
+            or sent.get("stride") != hist.get("stride")):    # reset, or the engine thinned
         after = None
+    rows = history_rows(hist, after)
     payload = pack(frames, meta if new_meta else None, pts if new_points else None,
                    meta_version=meta["version"], points_version=pts and pts["version"],
-                   history=history_rows(hist, after), history_after=after,
+                   history=rows, history_after=after,
                    running=running, settings=settings, answered=requested_frames(key))
     _declare_routes()
     result = _COMPONENT(key=key, data=payload, height=height,
                           on_more_change=on_more or _ignore,
                           on_need_meta_change=on_need_meta or _ignore,
                           on_click_change=on_click or _ignore)
+    sent_to = float(rows["epoch"][-1]) if len(rows["epoch"]) else after
     sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
-                epoch=last)
+                epoch=sent_to, stride=hist.get("stride"))
     return result
 
 

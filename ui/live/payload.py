@@ -2,10 +2,13 @@
 
 Payload (`pack`), little-endian, every blob 4-byte aligned:
     "DNNL" | u32 format | u32 n_blobs | u32 header_bytes | n_blobs x (u32 offset, u32 count,
-    u32 dtype: 1 uint8, 2 float32) | header JSON (UTF-8, space-padded) | blobs
+    u32 dtype: 1 uint8, 2 float32, 3 float64) | header JSON (UTF-8, space-padded) | blobs
 In the header an array is {"$": blob index, "shape": [...]}; non-finite numbers are null.
-Quantization (the only loss, exact otherwise; floats travel as float32):
-    signed grid value v in [-1, 1] -> q = rint(128 + 127 v) clipped to 1..255, v = (q - 128)/127
+The browser refuses a payload whose format is not FORMAT (player.js says so on screen).
+Quantization (the only loss, exact otherwise; floats travel as float32, or float64 for an
+array with a finite value beyond float32's range, e.g. uploaded points near 1e300):
+    signed grid value v in [-1, 1] -> q = rint(ZERO + STEP v) clipped to 1..255,
+    v = (q - ZERO) / STEP, with (ZERO, STEP) = QUANT = (128, 127), sent in meta["quant"]
     (binary output: v = 2 P(class 1) - 1; regression: v = prediction, clipped to [-1, 1]);
     multiclass: cls = argmax (uint8), conf = rint(255 max_k P_k);
     neurons / inputs: v = value / scale, scale = max(1, max |thumbnail value|) per map (as
@@ -17,13 +20,17 @@ import json
 import numpy as np
 
 from dnn_core.features import FEATURES
+from dnn_core.history import SCALARS
 
-HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_penalty", "train_metric",
-                   "test_metric", "lr", "grad_norm")
-MAX_HISTORY = 2000
-FORMAT = 1
-_DTYPES = {np.dtype(np.uint8): 1, np.dtype(np.float32): 2}
-_CODES = {1: np.uint8, 2: np.float32}
+HISTORY_COLUMNS = (*SCALARS, "grad_norm")
+FORMAT = 2
+QUANT = (128, 127)
+_DTYPES = {np.dtype(np.uint8): 1, np.dtype(np.float32): 2, np.dtype(np.float64): 3}
+_CODES = {1: np.uint8, 2: np.float32, 3: np.float64}
+# The live view's panels in reading order: (name, title); the browser draws each in the
+# element data-testid="live-<name>" from assets/live/views/<name>.js.
+VIEWS = (("network", "Network"), ("output", "Output"), ("cost", "Cost"),
+         ("flow", "Gradient flow"), ("weights", "Weights and gradients"))
 COLORS = {"neg": "#f59322", "mid": "#e8eaeb", "pos": "#0877bd",
           "classes": ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                       "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]}
@@ -42,7 +49,7 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
 
     def encode(value):
         if isinstance(value, np.ndarray):
-            arr = value if value.dtype == np.uint8 else value.astype(np.float32)
+            arr = value if value.dtype == np.uint8 else _floats(value)
             blobs.append(np.ascontiguousarray(arr))
             return {"$": len(blobs) - 1, "shape": list(arr.shape)}
         if isinstance(value, dict):
@@ -55,13 +62,14 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
             return int(value)
         return value
 
-    header = encode({
-        "running": bool(running), "answered": int(answered), "settings": settings or {},
-        "meta": meta, "points": points,
-        "metaVersion": meta_version or (meta or {}).get("version"),
-        "pointsVersion": points_version or (points or {}).get("version"),
-        "historyAfter": history_after, "history": history,
-        "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]})
+    with np.errstate(over="raise"):
+        header = encode({
+            "running": bool(running), "answered": int(answered), "settings": settings or {},
+            "meta": meta, "points": points,
+            "metaVersion": meta_version or (meta or {}).get("version"),
+            "pointsVersion": points_version or (points or {}).get("version"),
+            "historyAfter": history_after, "history": history,
+            "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]})
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
     text += b" " * (-len(text) % 4)
     offset = 16 + 12 * len(blobs) + len(text)
@@ -74,6 +82,15 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
     head = np.array([0, FORMAT, len(blobs), len(text), *table], dtype="<u4")
     head[0] = int.from_bytes(b"DNNL", "little")
     return head.tobytes() + text + b"".join(parts)
+
+
+def _floats(arr):
+    """float32, unless a finite value would overflow it: then float64 (exact). Call it
+    under np.errstate(over="raise"), which makes such a cast raise."""
+    try:
+        return arr.astype(np.float32)
+    except FloatingPointError:
+        return arr.astype(np.float64)
 
 
 def unpack(payload):
@@ -104,21 +121,22 @@ def unpack(payload):
 # ---- snapshot -> frame, meta, points ------------------------------------------------
 def quantize_signed(values):
     """Values in [-1, 1] -> uint8 with 128 = 0 (see the module docstring); NaN -> 128."""
-    q = np.asarray(values, dtype=np.float32) * np.float32(127.0)
-    q += np.float32(128.0)
-    np.nan_to_num(q, copy=False, nan=128.0)
+    zero, step = QUANT
+    q = np.asarray(values, dtype=np.float32) * np.float32(step)
+    q += np.float32(zero)
+    np.nan_to_num(q, copy=False, nan=zero)
     np.rint(q, out=q)
     return np.clip(q, 1, 255, out=q).astype(np.uint8)
 
 
 def _maps(stack, thumb_res):
-    """(n, R, R) maps -> (uint8 (n, r, r) thumbnails of value/scale, float32 scale (n,)),
-    scale = max(1, max |thumbnail value|) per map."""
-    stack = np.asarray(stack, dtype=np.float32)
+    """(n, R, R) maps -> (uint8 (n, r, r) thumbnails of value/scale, float64 scale (n,)),
+    scale = max(1, max |thumbnail value|) per map (in float64: any finite value fits)."""
+    stack = np.asarray(stack)
     idx = np.rint(np.linspace(0, stack.shape[-1] - 1, thumb_res)).astype(int)
-    thumbs = stack[:, idx][:, :, idx]
+    thumbs = stack[:, idx][:, :, idx].astype(np.float64)
     scale = np.maximum(1.0, np.abs(thumbs).max(axis=(1, 2), initial=0.0))
-    return quantize_signed(thumbs / scale[:, None, None]), scale.astype(np.float32)
+    return quantize_signed(thumbs / scale[:, None, None]), scale
 
 
 def frame_from_snapshot(snap, thumb_res=20):
@@ -129,7 +147,7 @@ def frame_from_snapshot(snap, thumb_res=20):
                   "conf": np.rint(255.0 * out.max(axis=2)).astype(np.uint8)}
     else:
         output = quantize_signed(2.0 * out - 1.0 if snap["task"] == "binary" else out)
-    neurons, neuron_scale = zip(*[_maps(h, thumb_res) for h in snap["neurons"]]) or ((), ())
+    maps = [_maps(h, thumb_res) for h in snap["neurons"]]          # [] without hidden layers
     inputs, input_scale = _maps(snap["inputs"], thumb_res)
     hist = snap["history"]
     return {
@@ -140,7 +158,7 @@ def frame_from_snapshot(snap, thumb_res=20):
         "db": list(snap["db"]),
         "gradNorm": [float(g) for g in snap["grad_norm"]],
         "weightNorm": [float(w) for w in snap["weight_norm"]],
-        "output": output, "neurons": list(neurons), "neuronScale": list(neuron_scale),
+        "output": output, "neurons": [m for m, _ in maps], "neuronScale": [s for _, s in maps],
         "inputs": inputs, "inputScale": input_scale,
         "best": {"epoch": int(hist["best_epoch"]), "testLoss": float(hist["best_test_loss"])},
         "history": hist,
@@ -157,31 +175,36 @@ def meta_from_snapshot(snap, thumb_res=20, colors=None):
         "activations": list(snap["activations"]), "features": list(snap["features"]),
         "featureTitles": [FEATURES[f].title for f in snap["features"]],
         "lossName": snap["loss_name"], "outputActivation": snap["output_activation"],
-        "colors": colors or COLORS,
+        "colors": colors or COLORS, "quant": list(QUANT),
+        "historyColumns": list(HISTORY_COLUMNS), "views": [list(v) for v in VIEWS],
     }
     text = json.dumps(meta, sort_keys=True).encode()
     return {"version": hashlib.blake2b(text, digest_size=6).hexdigest(), **meta}
 
 
 def points_payload(raw):
-    """`Trainer.points()` (train_X (n, 2), train_y, test_X, test_y) -> float32 arrays
-    trainX (n, 2), trainY, testX, testY and a content `version`."""
+    """`Trainer.points()` (train_X (n, 2), train_y, test_X, test_y) -> float arrays
+    trainX (n, 2), trainY, testX, testY (float32, or float64 where float32 would overflow)
+    and a content `version`."""
     arrays = {"trainX": raw["train_X"], "trainY": raw["train_y"],
               "testX": raw["test_X"], "testY": raw["test_y"]}
-    arrays = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}
+    with np.errstate(over="raise"):
+        arrays = {k: _floats(np.asarray(v, dtype=np.float64)) for k, v in arrays.items()}
     digest = hashlib.blake2b(digest_size=6)
     for arr in arrays.values():
         digest.update(arr.tobytes())
     return {"version": digest.hexdigest(), **arrays}
 
 
-def history_rows(hist, after=None, limit=MAX_HISTORY):
-    """Rows of a snapshot's history with epoch > `after` (None: all rows, thinned evenly
-    to at most `limit`, last row kept), as float32 columns; grad_norm is (T, L)."""
+def history_rows(hist, after=None):
+    """The engine's history rows to send (dnn_core.history thins them; nothing else does):
+    after=None: every row of `hist` (History.arrays()); else the stored rows with epoch >
+    `after` (not the unstored latest row, so the browser's copy stays the engine's rows).
+    Float columns; grad_norm is (T, L)."""
     epochs = np.asarray(hist["epoch"])
     if after is None:
-        keep = np.unique(np.rint(np.linspace(0, len(epochs) - 1, min(limit, len(epochs)))))
-        keep = keep.astype(int)
+        keep = slice(None)
     else:
-        keep = np.flatnonzero(epochs > after)
-    return {k: np.asarray(hist[k], dtype=np.float32)[keep] for k in HISTORY_COLUMNS}
+        stored = hist.get("stored", len(epochs))
+        keep = np.flatnonzero(epochs[:stored] > after)
+    return {k: np.asarray(hist[k], dtype=np.float64)[keep] for k in HISTORY_COLUMNS}

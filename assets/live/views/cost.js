@@ -214,16 +214,20 @@
         return [Math.max(-1, Math.floor(lo * 5) / 5), 1];
       },
       series: [
-        { label: "train loss", color: "#9aa5b1", width: 2, get: col("train_loss") },
+        // The engine's train_loss is the cost (data loss + penalty): drawn as its data part,
+        // comparable with the test loss, and the penalty beside it.
+        { label: "train loss", color: "#9aa5b1", width: 2,
+          get: (curve, i) => curve.cols.train_loss[i] - curve.cols.train_penalty[i] },
         { label: "test loss", color: "#1f2933", width: 2, get: col("test_loss") },
-        { label: "penalty", color: "#9aa5b1", width: 1.5, dash: true, optional: true,
-          get: col("train_penalty") },
+        { label: "penalty (added to the train cost)", color: "#9aa5b1", width: 1.5, dash: true,
+          optional: true, get: col("train_penalty") },
         { label: `train ${metric}`, color: "#3a9d5d", width: 1, dash: true, axis: "y2", get: col("train_metric") },
         { label: `test ${metric}`, color: "#3a9d5d", width: 1.5, axis: "y2", get: col("test_metric") },
       ],
     });
   }
   NS.views.cost = {
+    needsPlotly: true,
     mount(container, ctx) {
       const chart = costChart(container, ctx);
       return { update: (f, c) => chart.update(c), full: (f, c) => chart.full(c),

@@ -11,6 +11,7 @@
     "#a6761d", "#666666", "#1f78b4", "#b15928"];
 
   NS.views.flow = {
+    needsPlotly: true,
     mount(container, ctx) {
       const sizes = ctx.meta.layerSizes, L = sizes.length - 1;
       const series = [];

@@ -12,10 +12,13 @@
  *   colour = sign(w) (orange < 0, blue >= 0), width = 0.5 + (wMax - 0.5) * min(|w| / 2.5, 1) px,
  *   quantized to LEVELS widths (stronger links also more opaque).
  *
- * update (running): one Plotly.relayout of images[c].source only (one canvas per column holding
- * all its node maps and bias squares: an image-only relayout costs ~0.2 ms), and the links drawn
- * on a <canvas> stacked under the transparent Plotly plot (one stroke per layer pair x width level
- * x sign). Links are not layout shapes: measured here, a relayout that changes a shape's path or
+ * update (running): one <canvas> per column holding all its node maps and bias squares (one
+ * putImageData each, scaled up by CSS, pixelated), over the links drawn on a <canvas> (one stroke
+ * per layer pair x width level x sign), under the transparent Plotly plot that holds the labels
+ * and the hover traces. No Plotly call per frame (the maps were Plotly layout images before: a PNG
+ * encoding per column and a relayout each frame), so the picture draws before Plotly has loaded
+ * (first paint, player.js); the labels join when the player mounts the view again with it.
+ * Links are not layout shapes: measured here, a relayout that changes a shape's path or
  * line.width recalculates the whole plot (10-17 ms with 40 shapes), and even colour-only changes
  * of 1,000 line shapes take ~140 ms; 2-32x8-1 has 7,264 links.
  * full (paused): the same picture plus two marker-less traces whose hover text gives the
@@ -32,22 +35,9 @@
   const MARGIN = { left: 64, right: 24, top: 22, bottom: 22 };
   const MAX_HEIGHT = 720, MIN_NODE = 10, MAX_NODE = 44;
   const MIN_COL_GAP = 1.3, MAX_COL_GAP = 6;
-  const DEFAULT_COLORS = { neg: "#f59322", mid: "#e8eaeb", pos: "#0877bd" };
-
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  const hexRgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const rgba32 = (c) => (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
-  const mix = (a, b, t) => a.map((v, i) => Math.round(v + (b[i] - v) * t));
   const fmt = (v) =>
     v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) ? String(Number(v.toPrecision(4))) : v.toExponential(2);
-
-  /** 256-entry RGBA lookup (little-endian Uint32) of colourAt(u) -> [r, g, b] for u = 0..255. */
-  const lut32 = (colourAt) => Uint32Array.from({ length: 256 }, (_, u) => rgba32(colourAt(u)));
-  /** Diverging: u = 0 -> neg, 128 -> mid, 255 -> pos (value / scale mapped as 128 + 127 v). */
-  const diverging = (neg, mid, pos) => (u) => {
-    const t = clamp((u - 128) / 127, -1, 1);
-    return t < 0 ? mix(mid, neg, -t) : mix(mid, pos, t);
-  };
 
   /** Positions in data units (1 = one node side); the axes map 1 unit to nodePx screen pixels. */
   function geometry(meta, widthPx) {
@@ -79,20 +69,26 @@
     return `layer ${c} neuron ${k + 1}`;
   }
 
-  function build(div, links, ctx) {
-    const meta = ctx.meta, g = geometry(meta, div.clientWidth || 640);
-    const colors = Object.assign({}, DEFAULT_COLORS, meta.colors);
-    const [neg, mid, pos] = [colors.neg, colors.mid, colors.pos].map(hexRgb);
-    const st = { meta, g, lut: lut32(diverging(neg, mid, pos)), hover: false, sources: [] };
-    st.midColour = rgba32(mid);
-    st.classLuts = (colors.classes || []).map((h) => lut32((u) => mix(mid, hexRgb(h), u / 255)));
+  function build(div, links, maps, ctx) {
+    const meta = ctx.meta, g = geometry(meta, div.parentElement.clientWidth || 640), C = live.colors;
+    const colors = meta.colors, [neg, mid, pos] = [colors.neg, colors.mid, colors.pos].map(C.hex);
+    const st = { meta, g, lut: C.table("diverging", colors, meta.quant), hover: false };
+    st.midColour = C.rgba32(mid);
+    st.classLuts = (colors.classes || []).map((h) => C.classRamp(colors, h));
     const R = meta.res, r = g.r;
     st.sampleIndex = Int32Array.from({ length: r * r }, (_, idx) =>
       Math.floor(((Math.floor(idx / r) + 0.5) * R) / r) * R + Math.floor((((idx % r) + 0.5) * R) / r));
+    maps.replaceChildren();
+    Object.assign(maps.style, { width: `${g.widthPx}px`, height: `${g.heightPx}px` });
     st.canvases = g.cols.map((col) => {
       const canvas = document.createElement("canvas");
+      canvas.className = "dnnlive-column";
       canvas.width = g.stripPx + r;
       canvas.height = col.n * r + (col.n - 1) * g.gapPx;
+      Object.assign(canvas.style, { left: `${(col.x - g.strip) * g.nodePx}px`,
+        top: `${g.heightPx - col.top * g.nodePx}px`, width: `${(1 + g.strip) * g.nodePx}px`,
+        height: `${(col.n * g.pitch - (g.pitch - 1)) * g.nodePx}px` });
+      maps.appendChild(canvas);
       const c2d = canvas.getContext("2d");
       return { canvas, c2d, image: c2d.createImageData(canvas.width, canvas.height) };
     });
@@ -112,15 +108,14 @@
           seg.set([(a.x + 1) * g.nodePx, toPx(a.ys[i]), b.x * g.nodePx, toPx(b.ys[j])], 4 * (j * a.n + i));
       return { buckets, seg };
     });
+    Object.assign(div.style, { width: `${g.widthPx}px`, height: `${g.heightPx}px` });
+    if (!ctx.Plotly) return st;
     const layout = {
       width: g.widthPx, height: g.heightPx, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false,
       xaxis: { range: [0, g.width], visible: false, fixedrange: true },
       yaxis: { range: [0, g.height], visible: false, fixedrange: true },
       hovermode: "closest", hoverdistance: 24, dragmode: false,
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      images: g.cols.map((col) => ({ source: "", xref: "x", yref: "y", x: col.x - g.strip, y: col.top,
-        sizex: 1 + g.strip, sizey: col.n * g.pitch - (g.pitch - 1), sizing: "stretch", layer: "above",
-        xanchor: "left", yanchor: "top" })),
       annotations: columnLabels(meta, g),
     };
     ctx.Plotly.newPlot(div, [], layout, { displayModeBar: false, responsive: false });
@@ -154,7 +149,7 @@
     return out;
   }
 
-  /** Paint column c (node maps + bias squares) into its canvas; returns its PNG data URL. */
+  /** Paint column c (node maps + bias squares) into its canvas. */
   function paintColumn(st, frame, c) {
     const g = st.g, r = g.r, { canvas, c2d, image } = st.canvases[c];
     const px = new Uint32Array(image.data.buffer), w = canvas.width, last = g.cols.length - 1;
@@ -172,11 +167,10 @@
         }
       }
       if (c === 0) continue;
-      const b = frame.b[c - 1][k], colour = st.lut[Math.round(128 + 127 * clamp(b, -1, 1))];
+      const b = frame.b[c - 1][k], colour = st.lut[live.colors.quantize(clamp(b, -1, 1), st.meta.quant)];
       for (let y = oy + r - g.biasPx; y < oy + r; y++) px.fill(colour, y * w, y * w + g.biasPx);
     }
     c2d.putImageData(image, 0, 0);
-    return canvas.toDataURL();
   }
 
   /** Stroke the links of each layer pair, one path per (width level, sign), thin to thick. */
@@ -203,13 +197,8 @@
     });
   }
 
-  function draw(st, frame, Plotly, div) {
-    const edit = {};
-    st.g.cols.forEach((_, c) => {
-      const src = paintColumn(st, frame, c);
-      if (src !== st.sources[c]) edit[`images[${c}].source`] = st.sources[c] = src;
-    });
-    if (Object.keys(edit).length) Plotly.relayout(div, edit);
+  function draw(st, frame) {
+    st.g.cols.forEach((_, c) => paintColumn(st, frame, c));
     drawLinks(st, frame);
   }
 
@@ -254,19 +243,18 @@
 
   function mount(container, ctx) {
     const box = document.createElement("div"), links = document.createElement("canvas");
-    const div = document.createElement("div");
+    const maps = document.createElement("div"), div = document.createElement("div");
     box.className = "dnnlive-network";
-    box.style.position = "relative";
     links.className = "dnnlive-links";
-    Object.assign(links.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
-    div.className = "dnnlive-pixelated";
-    box.append(links, div);
+    maps.className = "dnnlive-maps";
+    div.className = "dnnlive-netplot";
+    box.append(links, maps, div);
     container.appendChild(box);
-    let st = build(div, links, ctx), last = null;
-    draw(st, neutralFrame(ctx.meta), ctx.Plotly, div);
+    let st = build(div, links, maps, ctx), last = null;
+    draw(st, neutralFrame(ctx.meta));
     const rebuild = (c) => {
-      c.Plotly.purge(div);
-      st = build(div, links, c);
+      if (c.Plotly) c.Plotly.purge(div);
+      st = build(div, links, maps, c);
     };
     const adoptMeta = (c) => c.meta === st.meta || c.meta.version === st.meta.version || rebuild(c);
     const view = {
@@ -276,29 +264,30 @@
           c.Plotly.deleteTraces(div, [0, 1]);
           st.hover = false;
         }
-        draw(st, frame, c.Plotly, div);
+        draw(st, frame);
         last = frame;
       },
       full(frame, c) {
         adoptMeta(c);
-        draw(st, frame, c.Plotly, div);
+        draw(st, frame);
+        last = frame;
+        if (!c.Plotly) return;
         const traces = hoverTraces(st, frame);
         if (st.hover) c.Plotly.restyle(div, { text: traces.map((t) => t.text) }, [0, 1]);
         else c.Plotly.addTraces(div, traces);
         st.hover = true;
-        last = frame;
       },
       /** Optional (player.js calls it on resize): redraw at the new width. */
       resize(c) {
-        if ((div.clientWidth || 640) === st.g.widthPx) return;
+        if ((box.clientWidth || 640) === st.g.widthPx) return;
         const hover = st.hover;
         rebuild(c);
-        if (!last) draw(st, neutralFrame(c.meta), c.Plotly, div);
+        if (!last) draw(st, neutralFrame(c.meta));
         else if (hover) view.full(last, c);
         else view.update(last, c);
       },
       destroy() {
-        ctx.Plotly.purge(div);
+        if (ctx.Plotly) ctx.Plotly.purge(div);
         box.remove();
       },
     };

@@ -4,6 +4,8 @@
  * background transparent), so a running frame costs one putImageData and no Plotly call.
  * The points are Plotly scatter traces, drawn once per data version or showTest change.
  * full(): an invisible heatmap trace over the canvas adds hover values of the same frame.
+ * Without Plotly yet (first paint, see player.js) the canvas alone is drawn; the player
+ * mounts the view again once Plotly has run.
  * Colours: binary / regression on TF Playground's diverging scale (value in [-1, 1]);
  * multiclass: the class colour, from grey (confidence 1/K) to full (confidence 1).
  */
@@ -14,17 +16,15 @@
   const MARGIN = { l: 34, r: 8, t: 8, b: 26 };
   const CONFIG = { displayModeBar: false, responsive: false, doubleClick: false };
 
-  const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-
-  /** Uint32 RGBA table (K*256): class k, confidence byte q -> mid..class colour. */
+  /** Uint32 RGBA table (K*256): class k, confidence byte q -> mid..class colour, from
+   *  grey at confidence 1/K (colors.js classRamp, re-indexed). */
   function classTable(colors, K, discrete) {
-    const mid = hex(colors.mid), table = new Uint32Array(K * 256);
+    const table = new Uint32Array(K * 256);
     for (let k = 0; k < K; k++) {
-      const c = hex(colors.classes[k % colors.classes.length]);
+      const ramp = NS.colors.classRamp(colors, colors.classes[k % colors.classes.length]);
       for (let q = 0; q < 256; q++) {
         const t = discrete ? 1 : Math.min(1, Math.max(0, (q / 255 - 1 / K) / (1 - 1 / K)));
-        const rgb = mid.map((m, i) => Math.round(m + (c[i] - m) * t));
-        table[k * 256 + q] = (255 << 24 | rgb[2] << 16 | rgb[1] << 8 | rgb[0]) >>> 0;
+        table[k * 256 + q] = ramp[Math.round(255 * t)];
       }
     }
     return table;
@@ -50,7 +50,8 @@
       this.showTest = !!ctx.settings.showTest;
       this.mode = "fast";
       this.tables = {};
-      ctx.Plotly.newPlot(this.plot, this.pointTraces(), this.layout(), CONFIG);
+      const layout = this.layout();
+      if (ctx.Plotly) ctx.Plotly.newPlot(this.plot, this.pointTraces(), layout, CONFIG);
       this.place();
       this.onClick = this.onClick.bind(this);
       this.wrap.addEventListener("click", this.onClick);
@@ -107,8 +108,7 @@
         hovertemplate: `${name}: (%{x:.2f}, %{y:.2f})<br>${label}<extra></extra>` };
     }
     valueColor(v) {
-      const q = Math.max(1, Math.min(255, Math.round(128 + 127 * v)));
-      const [r, g, b] = this.ctx.colormap(q);
+      const [r, g, b] = this.ctx.colormap(NS.colors.quantize(v, this.ctx.meta.quant));
       return `rgb(${r},${g},${b})`;
     }
 
@@ -134,7 +134,7 @@
       const xs = Array.from({ length: R }, (_, i) => x0 + (x1 - x0) * i / (R - 1));
       const ys = Array.from({ length: R }, (_, i) => y0 + (y1 - y0) * i / (R - 1));
       const z = [], custom = [];
-      const value = (q) => (q - 128) / 127;
+      const [zero, step] = m.quant, value = (q) => (q - zero) / step;
       for (let r = 0; r < R; r++) {
         const row = new Array(R), crow = new Array(R);
         for (let c = 0; c < R; c++) {
@@ -155,7 +155,7 @@
     update(frame, ctx) {
       this.ctx = ctx;
       this.wrap.classList.toggle("dnnlive-drawing", !!ctx.settings.draw);
-      if (this.mode === "full" || this.showTest !== !!ctx.settings.showTest) {
+      if (ctx.Plotly && (this.mode === "full" || this.showTest !== !!ctx.settings.showTest)) {
         this.showTest = !!ctx.settings.showTest;
         this.mode = "fast";
         ctx.Plotly.react(this.plot, this.pointTraces(), this.layout(), CONFIG);
@@ -167,6 +167,7 @@
       this.wrap.classList.toggle("dnnlive-drawing", !!ctx.settings.draw);
       this.showTest = !!ctx.settings.showTest;
       this.paintFrame(frame);
+      if (!ctx.Plotly) return;
       ctx.Plotly.react(this.plot, [this.heatTrace(frame), ...this.pointTraces()], this.layout(), CONFIG);
       this.mode = "full";
     }
@@ -174,12 +175,12 @@
       const before = this.box.w;
       const layout = this.layout();
       if (layout.width === before) return;
-      ctx.Plotly.relayout(this.plot, { width: layout.width, height: layout.height });
+      if (ctx.Plotly) ctx.Plotly.relayout(this.plot, { width: layout.width, height: layout.height });
       this.place();
     }
     destroy() {
       this.wrap.removeEventListener("click", this.onClick);
-      this.ctx.Plotly.purge(this.plot);
+      if (this.ctx.Plotly) this.ctx.Plotly.purge(this.plot);
       this.wrap.remove();
     }
   }

@@ -20,24 +20,9 @@
 
   const MAX_CELL = 32, MIN_CELL = 5, MAX_HEIGHT = 900;
   const MARGIN = 6, CAPTION_H = 18, TITLE_H = 32, TITLE_W = 112, MATRIX_GAP = 14, BLOCK_GAP = 26;
-  const DEFAULT_COLORS = { neg: "#f59322", mid: "#e8eaeb", pos: "#0877bd" };
-
-  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  const hexRgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const mix = (a, b, t) => a.map((v, i) => Math.round(v + (b[i] - v) * t));
   const fmt = (v) =>
     v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) ? String(Number(v.toPrecision(4))) : v.toExponential(2);
   const maxAbs = (a) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-
-  /** 256-entry RGBA lookup (little-endian Uint32): u -> neg (0) .. mid (128) .. pos (255). */
-  function lut32(neg, mid, pos) {
-    const lut = new Uint32Array(256);
-    for (let u = 0; u < 256; u++) {
-      const t = clamp((u - 128) / 127, -1, 1), c = t < 0 ? mix(mid, neg, -t) : mix(mid, pos, t);
-      lut[u] = (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
-    }
-    return lut;
-  }
 
   /** Matrices (W then dW per layer) placed in rows, in screen px measured from the top left. */
   function pack(sizes, cell, widthPx) {
@@ -69,8 +54,8 @@
 
   function build(div, labels, ctx) {
     const meta = ctx.meta, g = geometry(meta, div.clientWidth || 640);
-    const colors = Object.assign({}, DEFAULT_COLORS, meta.colors);
-    const st = { meta, g, lut: lut32(...[colors.neg, colors.mid, colors.pos].map(hexRgb)), hover: false,
+    const colors = meta.colors;
+    const st = { meta, g, lut: live.colors.table("diverging", colors, meta.quant), hover: false,
       colorscale: [[0, colors.neg], [0.5, colors.mid], [1, colors.pos]], sources: [] };
     const H = g.heightPx;
     st.canvases = g.mats.map((m) => {
@@ -117,11 +102,11 @@
 
   const matrixOf = (frame, m) => (m.grad ? frame.dW : frame.W)[m.l];
 
-  /** Paint one matrix: pixel (i, j) = diverging(M[j, i] / scale). */
+  /** Paint one matrix: pixel (i, j) = diverging(M[j, i] / scale), quantized as meta.quant. */
   function paint(st, k, values, scale) {
     const { canvas, c2d, image } = st.canvases[k], px = new Uint32Array(image.data.buffer);
-    const s = scale > 0 ? 127 / scale : 0;
-    for (let q = 0; q < values.length; q++) px[q] = st.lut[Math.round(128 + values[q] * s)];
+    const [zero, step] = st.meta.quant, s = scale > 0 ? step / scale : 0;
+    for (let q = 0; q < values.length; q++) px[q] = st.lut[Math.round(zero + values[q] * s)];
     c2d.putImageData(image, 0, 0);
     return canvas.toDataURL();
   }
@@ -210,5 +195,5 @@
     return view;
   }
 
-  live.views.weights = { mount };
+  live.views.weights = { mount, needsPlotly: true };
 })();

@@ -1,6 +1,6 @@
 """A tiny page around ui.live.live_view for the browser tests: the real engine Trainer on
 the default circle data (4-2 tanh net), a Play toggle and a Step button, the fragment loop
-of ui/live.py's docstring. Run with the repository root on PYTHONPATH."""
+of ui/live/component.py's docstring. Run with the repository root on PYTHONPATH."""
 import time
 
 import streamlit as st

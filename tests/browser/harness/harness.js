@@ -1,6 +1,6 @@
 /**
- * Test harness for the network and weights views: a minimal ctx (LIVE.md: Plotly, meta, points,
- * colormap, toDataURL, settings) and deterministic synthetic frames in the decoded-frame format
+ * Test harness for the network and weights views: a minimal ctx (as player.js builds it: Plotly,
+ * meta, points, colormap, toDataURL, settings; colours from assets/live/colors.js) and deterministic synthetic frames in the decoded-frame format
  * of LIVE.md for a few network shapes. Exposes `window.H`.
  *
  * Frame for seed s and time t: per Dense layer W = W0 cos t + W1 sin t with W0, W1 ~ N(0, 2/(in+out)),
@@ -11,6 +11,8 @@
 (function () {
   "use strict";
   const COLORS = { neg: "#f59322", mid: "#e8eaeb", pos: "#0877bd", classes: ["#f59322", "#0877bd", "#2ca02c"] };
+  const QUANT = [128, 127];     // a synthetic meta's quant, as ui/live/payload.py sends it
+  const C = window.DNNLive.colors;
   const FEATURES = [
     ["x1", "X₁", (x, y) => x], ["x2", "X₂", (x, y) => y], ["x1sq", "X₁²", (x, y) => x * x],
     ["x2sq", "X₂²", (x, y) => y * y], ["x1x2", "X₁X₂", (x, y) => x * y],
@@ -34,7 +36,7 @@
     };
   }
   const gauss = (rand) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const toU8 = (v, scale) => Math.round(128 + (127 * v) / scale);
+  const toU8 = (v, scale) => C.quantize(v / scale, QUANT);
 
   function makeMeta(name) {
     const c = CASES[name], feats = FEATURES.slice(0, c.nFeatures);
@@ -45,6 +47,7 @@
       features: feats.map((f) => f[0]), featureTitles: feats.map((f) => f[1]),
       lossName: { binary: "bce", multiclass: "ce", regression: "mse" }[c.task],
       outputActivation: { binary: "sigmoid", multiclass: "softmax", regression: "identity" }[c.task], colors: COLORS,
+      quant: QUANT,
     };
   }
 
@@ -112,10 +115,8 @@
   }
 
   function rgbOf(u) {
-    const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-    const [neg, mid, pos] = [COLORS.neg, COLORS.mid, COLORS.pos].map(hex), t = (u - 128) / 127;
-    const to = t < 0 ? neg : pos;
-    return mid.map((v, i) => Math.round(v + (to[i] - v) * Math.min(1, Math.abs(t))));
+    const c = C.table("diverging", COLORS, QUANT)[u];
+    return [c & 255, c >> 8 & 255, c >> 16 & 255];
   }
 
   function toDataURL(u8, w, h) {

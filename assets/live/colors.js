@@ -1,0 +1,52 @@
+/* DNN Playground live view: the one colour-table helper of every view (and the test harness).
+ *
+ * Colours come from the payload's meta.colors ({neg, mid, pos, classes}), the quantization
+ * from meta.quant = [ZERO, STEP] (ui/live/payload.py QUANT): a value v in [-1, 1] travels as
+ * q = round(ZERO + STEP v) in 1..255. Tables are 256-entry Uint32 RGBA (little-endian, for
+ * ImageData), cached per kind and colours:
+ *   "diverging": q = 1 -> neg, ZERO -> mid, 255 -> pos;  "discrete": q < ZERO -> neg, else pos;
+ *   class(colors, hex): q = 0..255 -> mix(mid, hex, q / 255) (a class's confidence ramp).
+ */
+(function () {
+  "use strict";
+  const NS = (window.DNNLive = window.DNNLive || {});
+  const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  const mix = (a, b, t) => a.map((x, i) => Math.round(x + (b[i] - x) * t));
+  const rgba32 = (c) => (255 << 24 | c[2] << 16 | c[1] << 8 | c[0]) >>> 0;
+  const cache = new Map();
+
+  function cached(key, build) {
+    if (!cache.has(key)) cache.set(key, build());
+    return cache.get(key);
+  }
+  /** 256-entry table of colourAt(q) -> [r, g, b]. */
+  const table32 = (colourAt) => Uint32Array.from({ length: 256 }, (_, q) => rgba32(colourAt(q)));
+
+  NS.colors = {
+    hex, mix, rgba32,
+    /** "diverging" or "discrete" table of meta.colors with meta.quant's zero and step. */
+    table(kind, colors, quant) {
+      const [zero, step] = quant;
+      return cached(`${kind}|${colors.neg}|${colors.mid}|${colors.pos}|${zero}|${step}`, () => {
+        const neg = hex(colors.neg), mid = hex(colors.mid), pos = hex(colors.pos);
+        return table32((q) => {
+          const v = Math.max(-1, Math.min(1, (q - zero) / step));
+          if (kind === "discrete") return q < zero ? neg : pos;
+          return v < 0 ? mix(mid, neg, -v) : mix(mid, pos, v);
+        });
+      });
+    },
+    /** Confidence ramp of one class colour: q -> mix(mid, classHex, q / 255). */
+    classRamp(colors, classHex) {
+      return cached(`ramp|${colors.mid}|${classHex}`, () => {
+        const mid = hex(colors.mid), c = hex(classHex);
+        return table32((q) => mix(mid, c, q / 255));
+      });
+    },
+    /** A value v (already divided by its scale) -> its byte q, clamped to 1..255. */
+    quantize(v, quant) {
+      const [zero, step] = quant;
+      return Math.max(1, Math.min(255, Math.round(zero + step * v)));
+    },
+  };
+})();
