@@ -181,6 +181,21 @@ def machine():
     return f"{cpu_model()}, {os.cpu_count()} cores, one BLAS thread. BLAS: {blas()}"
 
 
+NOTES = "<!-- notes: kept when the benchmark rewrites this file -->"
+
+
+def write_keeping_notes(path, table):
+    """Write `table` to `path`, keeping the hand-written analysis below the NOTES line."""
+    try:
+        with open(path) as f:
+            old = f.read()
+    except OSError:
+        old = ""
+    notes = old[old.index(NOTES):] if NOTES in old else ""
+    with open(path, "w") as f:
+        f.write(table + ("\n" + notes if notes else ""))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
@@ -226,8 +241,7 @@ def main(argv=None):
     table = "\n".join(lines) + "\n"
     print()
     print(table)
-    with open(args.out, "w") as f:
-        f.write(table)
+    write_keeping_notes(args.out, table)
     return rows, snap
 
 
