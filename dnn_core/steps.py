@@ -26,7 +26,7 @@ from .init import get_initializer
 def column_major(shape):
     """An uninitialized float64 array of `shape` (n, k) whose columns are contiguous.
 
-    It is the transpose of a row-major (k, n) array, the course's own layout: np.dot writes
+    It is the transpose of a row-major (k, n) array, the course's own layout: a product writes
     Z^T = W A^T straight into it, and on narrow layers (n x 8) the bias add and the matrix
     products run up to twice as fast as on a row-major (n, k) array.
     """
