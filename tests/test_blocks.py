@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from dnn_core.activations import ACTIVATIONS
 from dnn_core.blocks import BLOCK, blocks
 from dnn_core.losses import get_loss
 from dnn_core.model import build_mlp
@@ -32,6 +33,18 @@ def test_small_arrays_are_one_block_of_themselves():
     a, b = np.ones((500, 8)), np.ones((500, 8))
     [(x, y)] = blocks(a, b)
     assert x is a and y is b
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_blocked_backward_equals_the_whole_array_formula(name):
+    rng = np.random.default_rng(4)
+    Z, dA = column_major((3000, 64)), column_major((3000, 64))
+    Z[...], dA[...] = rng.standard_normal(Z.shape) * 3, rng.standard_normal(Z.shape)
+    layer = ACTIVATIONS[name]()
+    A = layer.forward(Z)
+    whole = layer.derivative(Z, A) * dA
+    np.testing.assert_array_equal(layer.backward(dA), whole)
+    np.testing.assert_array_equal(layer.backward(np.ascontiguousarray(dA)), whole)
 
 
 def tensor(array, grad=False):
