@@ -4,9 +4,15 @@ CPU eager and scikit-learn, side by side in one process with one BLAS thread.
     make bench            # or: python -m benchmarks.engine [--quick]
 
 Prints a table of microseconds per step and the ratios peer / dnn_core, then writes them
-with the machine and library versions to benchmarks/results.md. Each round times a block of
-every library in turn (after a warm-up) and the median round is reported, so neither a
-passing hiccup nor a load change on the machine favours one library.
+with the machine (CPU model, NumPy's BLAS and the kernel it picked, from threadpoolctl) and
+library versions to benchmarks/results.md. Each round times a block of every library in
+turn (after a warm-up) and the median round is reported, so neither a passing hiccup nor
+a load change on the machine favours one library. The clock is the thread's CPU time: with
+one BLAS thread every library computes in the calling thread, and time spent waiting for
+the CPU on a shared machine is not counted (memory contention still is: quote ratios).
+
+OpenBLAS picks its kernel from the CPU; OPENBLAS_CORETYPE forces one (and
+OPENBLAS_L2_SIZE its cache size). Both are reported when set.
 """
 import argparse
 import os
@@ -18,8 +24,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 import dnn_core as dc  # noqa: E402
+
+CLOCK = time.thread_time
 
 CASES = [
     # name, layer sizes, points, loss
@@ -39,10 +48,10 @@ def interleaved_us(fns, repeat, number):
     blocks = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             for _ in range(number):
                 fn()
-            blocks[name].append((time.perf_counter() - t0) / number * 1e6)
+            blocks[name].append((CLOCK() - t0) / number * 1e6)
     return {name: float(np.median(b)) for name, b in blocks.items()}
 
 
@@ -134,14 +143,57 @@ def versions():
     return ", ".join(out)
 
 
-def machine():
-    cpu = platform.processor() or platform.machine()
+def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+            return next(line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name"))
     except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def blas():
+    """The BLAS libraries loaded, e.g. "NumPy: OpenBLAS 0.3.31 (SkylakeX kernel, 1 thread)",
+    from threadpoolctl, with any variable that forces OpenBLAS's kernel; PyTorch's MKL is
+    linked into torch itself, so threadpoolctl cannot list it."""
+    parts = []
+    for info in threadpool_info():
+        if info["user_api"] != "blas":
+            continue
+        owner = next((d[:-5] for d in info["filepath"].split(os.sep) if d.endswith(".libs")),
+                     os.path.basename(info["filepath"]))
+        owner = {"numpy": "NumPy", "scipy": "SciPy (scikit-learn)"}.get(owner, owner)
+        parts.append(f"{owner}: {info['internal_api']} {info['version']} "
+                     f"({info.get('architecture') or '?'} kernel, {info['num_threads']} thread)")
+    forced = [f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+              if k in os.environ]
+    parts.append(f"kernel forced by {', '.join(forced)}" if forced else
+                 "kernel auto-detected (no OPENBLAS_CORETYPE)")
+    try:
+        import torch
+        parts.append("PyTorch: " + ("MKL" if torch.backends.mkl.is_available() else "no MKL"))
+    except ImportError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, one BLAS thread"
+    return "; ".join(parts)
+
+
+def machine():
+    return f"{cpu_model()}, {os.cpu_count()} cores, one BLAS thread. BLAS: {blas()}"
+
+
+NOTES = "<!-- notes: kept when the benchmark rewrites this file -->"
+
+
+def write_keeping_notes(path, table):
+    """Write `table` to `path`, keeping the hand-written analysis below the NOTES line."""
+    try:
+        with open(path) as f:
+            old = f.read()
+    except OSError:
+        old = ""
+    notes = old[old.index(NOTES):] if NOTES in old else ""
+    with open(path, "w") as f:
+        f.write(table + ("\n" + notes if notes else ""))
 
 
 def main(argv=None):
@@ -150,6 +202,8 @@ def main(argv=None):
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.md"))
     args = ap.parse_args(argv)
     repeat = 3 if args.quick else 7
+    threadpool_limits(1)
+    print(f"Machine: {machine()}", flush=True)
     rows = []
     for name, sizes, n, loss in CASES:
         X, y = problem(sizes, n, loss)
@@ -171,7 +225,9 @@ def main(argv=None):
         "# Engine benchmark: one full-batch training step",
         "",
         f"Machine: {machine()}. {versions()}. Command: `{' '.join(['python -m benchmarks.engine'] + (argv or sys.argv[1:]))}`.",
-        "Median of interleaved rounds after a warm-up; tanh hidden layers, SGD, float64 everywhere.",
+        "Median of interleaved rounds after a warm-up, timed in thread CPU time; tanh hidden "
+        "layers, SGD, float64 everywhere. The machine is shared with other work: absolute "
+        "times vary with its load, so quote the ratios, which are measured side by side.",
         "",
         "| case | dnn_core µs | PyTorch µs | scikit-learn µs | PyTorch / dnn_core | scikit-learn / dnn_core |",
         "|---|---|---|---|---|---|",
@@ -185,8 +241,7 @@ def main(argv=None):
     table = "\n".join(lines) + "\n"
     print()
     print(table)
-    with open(args.out, "w") as f:
-        f.write(table)
+    write_keeping_notes(args.out, table)
     return rows, snap
 
 

@@ -40,10 +40,11 @@ class Dataset:
 
 
 def make_dataset(name, n, noise, rng):
-    """The toy dataset `name` (see datasets.DATASETS) as a Dataset."""
+    """The registry's dataset `name` (see datasets.DATASETS) as a Dataset; a real one's
+    classes are its species names."""
     info = datasets.get_info(name)
     X, y = datasets.make(name, n, noise, rng)
-    classes = () if info.task == "regression" else tuple(range(info.n_classes))
+    classes = () if info.task == "regression" else info.classes or tuple(range(info.n_classes))
     return Dataset(X, y, info.task, info.n_classes, name, classes, "toy")
 
 

@@ -1,4 +1,6 @@
-"""Toy datasets: registry, shapes, determinism, TF Playground's semantics, noise, separability."""
+"""Datasets: registry, shapes, determinism, TF Playground's semantics, noise, separability.
+
+The real datasets share the registry tests here; their own are in test_real_datasets.py."""
 import numpy as np
 import pytest
 
@@ -6,7 +8,8 @@ from dnn_core import datasets
 from dnn_core.datasets import DATASETS, make
 
 NAMES = list(DATASETS)
-CLASSIFIERS = [name for name, info in DATASETS.items() if info.task != "regression"]
+TOYS = [name for name, info in DATASETS.items() if info.kind == "toy"]
+CLASSIFIERS = [name for name in TOYS if DATASETS[name].task != "regression"]
 
 
 def rng(seed=0):
@@ -24,12 +27,15 @@ def knn_agreement(X, y, k=5):
 
 def test_registry_order_and_fields():
     assert NAMES == ["circle", "xor", "gauss", "spiral", "plane", "multigauss",
-                     "moons", "flower", "blobs3", "spiral3"]
+                     "moons", "flower", "blobs3", "spiral3", "penguins", "iris"]
+    assert [DATASETS[n].kind for n in NAMES] == ["toy"] * 10 + ["real"] * 2
     expected = {"binary": 2, "multiclass": 3, "regression": 1}
     for name, info in DATASETS.items():
         assert info.name == name and info.title and info.description
         assert info.n_classes == expected[info.task]
         assert info.default_n > 0
+        assert info.source and (info.licence or info.kind == "toy")
+        assert len(info.features) == 2 and len(info.classes) in (0, info.n_classes)
     assert [DATASETS[n].task for n in ("plane", "multigauss")] == ["regression"] * 2
     assert [DATASETS[n].task for n in ("blobs3", "spiral3")] == ["multiclass"] * 2
     assert datasets.DOMAIN == (-6.0, 6.0)
@@ -51,8 +57,9 @@ def test_bad_size_or_noise_raises(n, noise):
 def test_shapes_dtypes_range(name, noise):
     info = DATASETS[name]
     X, y = make(name, 301, noise, rng(3))
-    assert X.shape == (301, 2) and X.dtype == np.float64 and X.flags.c_contiguous
-    assert y.shape == (301,)
+    rows = min(301, info.default_n) if info.kind == "real" else 301
+    assert X.shape == (rows, 2) and X.dtype == np.float64 and X.flags.c_contiguous
+    assert y.shape == (rows,)
     assert np.abs(X).max() <= datasets.LIMIT
     if info.task == "regression":
         assert y.dtype == np.float64
