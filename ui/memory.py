@@ -12,14 +12,17 @@ Measured (benchmarks/soak.py, 8 x 32 neurons, 2,000 points, speed max): the serv
     keep_bounded()   once per process: at most ARENAS malloc arenas, and a daemon thread
                      that every TRIM_SECONDS empties the state of each watched session that
                      has been disconnected longer than the TTL (it can no longer resume),
-                     then calls malloc_trim(0) (0.1 ms when there is nothing to return,
-                     30-80 ms after the biggest network; ctypes releases the GIL)
+                     collects garbage if it emptied one (a full collection, 0.1-0.8 s on
+                     the shared 2-core machine, only then), then calls malloc_trim(0)
+                     (0.1 ms when there is nothing to return, 30-80 ms after the biggest
+                     network; ctypes releases the GIL meanwhile)
 
 Off glibc (macOS, musl) the arena limit and the trim are skipped.
 """
 import ctypes
 import ctypes.util
 import functools
+import gc
 import threading
 import time
 
@@ -89,7 +92,8 @@ def release_ended_sessions(now=None, is_active=None):
 def _trim_forever():
     while True:
         time.sleep(TRIM_SECONDS)
-        release_ended_sessions()
+        if release_ended_sessions():
+            gc.collect()  # a Trainer is a reference cycle: an idle server never collects it
         trim()
 
 
