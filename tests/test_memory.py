@@ -70,3 +70,28 @@ def test_an_ended_session_is_emptied_after_the_ttl_and_forgotten(monkeypatch):
     assert release(2 * ttl + 7) == 1
     assert keys.TRAINER not in at.session_state and keys.SETTINGS_STARTED not in at.session_state
     assert session_id not in memory._watched and release(3 * ttl) == 0
+
+
+def test_a_live_batch_holds_one_full_snapshot_at_a_time(monkeypatch):
+    """A batch of 8 frames of the biggest network used to keep 8 snapshots (12 MB each,
+    every neuron on the grid) until it was packed."""
+    import tracemalloc
+
+    from dnn_core import TrainConfig, Trainer
+    from ui import playground
+    monkeypatch.setattr(playground, "MAX_BATCH_SECONDS", 1e9)
+    trainer = Trainer(TrainConfig(dataset="spiral", n=200, hidden=(32,) * 8,
+                                  features=("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1",
+                                            "sinx2")))
+    values = {"speed": 1, "stop_epochs": 0, "goal": 0}
+    tracemalloc.start()
+    try:
+        trainer.snapshot(playground.GRID)
+        one = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        frames, last = playground.train_frames(trainer, values, 8)
+        batch = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(frames) == 8 and last["epoch"] == frames[-1]["epoch"] == 8
+    assert batch < 2 * one, (batch, one)

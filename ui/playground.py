@@ -80,6 +80,7 @@ def train_frames(trainer, values, wanted):
                 trainer.run_epochs(1)
         else:
             trainer.run_epochs(int(speed))
+        snap = None  # the previous snapshot goes before the next one is made
         snap = trainer.snapshot(GRID)
         frames.append(live.frame_from_snapshot(snap))
         reason = stop_reason(trainer, values)
