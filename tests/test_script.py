@@ -23,8 +23,9 @@ from ui.data import drawn, script, upload
 ROOT = Path(__file__).resolve().parents[1]
 EPOCHS = 4
 
-# Runs each script given on the command line with only NumPy and the standard library
-# importable; prints each script's output between markers.
+# Runs each script given on the command line (after the repository's path, which must not
+# be importable) with only NumPy and the standard library importable; prints each script's
+# output after a marker line.
 GUARD = r'''
 import importlib.abc, runpy, sys
 class OnlyNumpy(importlib.abc.MetaPathFinder):
@@ -33,8 +34,9 @@ class OnlyNumpy(importlib.abc.MetaPathFinder):
         if top != "numpy" and top not in sys.stdlib_module_names:
             raise ModuleNotFoundError(f"the script imported {name}")
 sys.meta_path.insert(0, OnlyNumpy())
-assert not any("wt/" in p or p in ("", ".") for p in sys.path[:1]), sys.path
-for path in sys.argv[1:]:
+repo, scripts = sys.argv[1], sys.argv[2:]
+assert "" not in sys.path and not any(p.rstrip("/") == repo for p in sys.path), sys.path
+for path in scripts:
     print("=== " + path, flush=True)
     runpy.run_path(path, run_name="__main__")
 '''
@@ -112,7 +114,7 @@ def _run_scripts(texts, tmp):
         path = tmp / f"{name}.py"
         path.write_text(text, encoding="utf-8")
         paths.append(str(path))
-    done = subprocess.run([sys.executable, "-I", "-c", GUARD, *paths], cwd=tmp,
+    done = subprocess.run([sys.executable, "-I", "-c", GUARD, str(ROOT), *paths], cwd=tmp,
                           capture_output=True, text=True, timeout=300,
                           env={"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1"})
     assert done.returncode == 0, done.stderr[-3000:]
