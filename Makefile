@@ -11,7 +11,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: run test test-fast bench bench-live browser clean
+.PHONY: run test test-fast bench bench-live soak browser clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ bench: $(BIN)/.bench
 # build of it (see benchmarks/tfp.py); about 10 minutes on a quiet machine.
 bench-live: $(BIN)/.dev browser
 	$(BIN)/python -m benchmarks.live $(if $(TFP_DIST),--tfp-dist $(TFP_DIST))
+
+# The server's RSS while sessions open, train the biggest network at speed max and close
+# (about 4 minutes; MINUTES=10 for longer). Figures: benchmarks/soak_results.md.
+MINUTES ?= 3
+soak: $(BIN)/.dev browser
+	$(BIN)/python -m benchmarks.soak --minutes $(MINUTES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

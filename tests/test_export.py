@@ -1,10 +1,6 @@
-"""ui.export: the model file round trip, the standalone script (run in a subprocess), the
-history and data as CSV."""
+"""ui.export: the model file round trip, the history and data as CSV (the standalone script:
+test_script.py)."""
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +10,6 @@ from dnn_core.config import TrainConfig
 from dnn_core.trainer import Trainer
 from ui.data import drawn, export, upload
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = TrainConfig(dataset="xor", n=200, noise=0.1, seed=7, features=("x1", "x2", "x1x2"),
                      hidden=(5, 3), activations=("relu", "tanh"), optimizer="adam", lr=0.01,
                      batch=16, reg="l2", reg_rate=0.001, schedule="inverse_time", decay=0.01)
@@ -23,14 +18,6 @@ EPOCHS = 12
 
 def _grid():
     return np.stack(np.meshgrid(np.linspace(-6, 6, 9), np.linspace(-6, 6, 9)), -1).reshape(-1, 2)
-
-
-def _run(script, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1]
 
 
 def test_save_load_gives_identical_predictions_and_continues_identically():
@@ -62,26 +49,6 @@ def test_save_load_keeps_your_own_data():
 def test_bad_model_files_get_the_loaders_message(data, message):
     with pytest.raises(ValueError, match=message):
         export.load_model(data)
-
-
-def test_script_prints_the_apps_final_loss():
-    script = export.standalone_script(CONFIG, EPOCHS)
-    compile(script, export.SCRIPT_FILE, "exec")
-    trainer = Trainer(CONFIG)
-    trainer.run_epochs(EPOCHS)
-    assert _run(script, cwd=ROOT) == export.result_line(trainer)
-
-
-def test_script_with_your_data_reads_the_data_file(tmp_path):
-    rows = "".join(f"{x},{y},{'cat' if x * y > 0 else 'dog'}\n"
-                   for x in (-2.5, -1, 0.5, 3) for y in (-1.75, 0.25, 2))
-    dataset, _ = upload.read_csv(("x,y,animal\n" + rows).encode())
-    (tmp_path / export.DATA_FILE).write_bytes(export.data_csv(dataset))
-    config = TrainConfig(hidden=(4,), activations="sine", seed=3)
-    trainer = Trainer(config, data=dataset)
-    trainer.run_epochs(5)
-    assert _run(export.standalone_script(config, 5, dataset), cwd=tmp_path) == \
-        export.result_line(trainer)
 
 
 def test_data_csv_reads_back_as_the_same_dataset():

@@ -99,3 +99,35 @@ def test_preview_figure_has_a_trace_per_class():
     fig = upload.preview_figure(dataset)
     assert [t.name for t in fig.data] == ["0", "1"]
     assert sum(len(t.x) for t in fig.data) == len(GOOD_ROWS)
+
+
+def test_a_header_of_numbers_that_would_make_a_one_point_class_is_read_as_names():
+    """A header `1,2,3` (or pandas' `0,1,2`) used to become a data row and a class of one
+    point, silently; now it is read as column names, and the note says why and how to keep
+    such a line as data."""
+    rows = [(i, -i, i % 2) for i in range(6)]
+    for header in ("1,2,3", "0,1,2"):
+        dataset, notes = upload.read_csv(csv_bytes(rows, header=header))
+        assert len(dataset.X) == 6 and dataset.classes == (0, 1)
+        said = next(n for n in notes if "column numbers" in n)
+        assert f"its label {header[-1]} appears on no other line" in said
+        assert "add a header line" in said
+
+
+@pytest.mark.parametrize(("first", "rows"), [
+    ("0.5,0.25,1", [(i, -i, i % 2) for i in range(6)]),              # its label is a class
+    ("1,2,4", [(i, -i, i % 2) for i in range(6)]),                   # not column numbers
+    ("1,2,3", [(i, -i, 0.1 * i + 0.05) for i in range(6)]),          # regression targets
+    ("1,2,3", [(i, -i, i) for i in range(12)]),                     # many distinct labels
+])
+def test_a_first_line_of_numbers_is_data_and_the_notes_say_so(first, rows):
+    dataset, notes = upload.read_csv(csv_bytes([tuple(first.split(",")), *rows]))
+    assert len(dataset.X) == len(rows) + 1
+    assert "No header line: line 1 is data." in notes[1]
+    assert ("that class has one point" in notes[1]) == (first == "1,2,4")
+
+
+def test_a_chosen_regression_keeps_a_first_line_of_numbers_as_data():
+    rows = [(i, -i, i % 2) for i in range(6)]
+    dataset, notes = upload.read_csv(csv_bytes(rows, header="1,2,3"), task="regression")
+    assert len(dataset.X) == 7 and notes[1] == "No header line: line 1 is data."

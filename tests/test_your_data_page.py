@@ -143,3 +143,12 @@ def test_inside_the_app_the_playground_trains_on_the_uploaded_data():
     at.switch_page("app_pages/playground.py").run()
     assert not at.exception and not at.error
     assert _trainer(at).dataset.name == "good.csv"
+
+
+def test_a_header_of_column_numbers_is_named_on_the_page(page):
+    rows = [(i, -i, i % 2) for i in range(6)]
+    _upload(page, "numbers.csv", csv_bytes(rows, header="1,2,3"))
+    shown = " ".join(c.value for c in page.caption)
+    assert "Line 1 (1, 2, 3) read as column numbers" in shown
+    page.button(key="upload_use").click().run()
+    assert _data(page).classes == (0, 1) and len(_data(page).X) == 6

@@ -6,7 +6,7 @@ Pages reach the run only through these functions, so the Playground, "Under the 
 import streamlit as st
 
 from dnn_core import Trainer
-from ui import keys
+from ui import keys, memory
 
 
 
@@ -25,8 +25,10 @@ def current_config_for(data):
 
 def get_trainer():
     """The session's Trainer, built from the current settings when there is none yet."""
+    memory.watch_session()  # so its state can be emptied once the session ended
     trainer = st.session_state.get(keys.TRAINER)
     if trainer is None:
+        memory.keep_bounded()  # once per process
         trainer = Trainer(current_config(), data=custom_data())
         st.session_state[keys.TRAINER] = trainer
     return trainer

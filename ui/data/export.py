@@ -1,34 +1,32 @@
 """Take the run with you: the model file, a Python script that redoes the run, the history.
 
     model_bytes(trainer) / load_model(data)      # the engine's .npz format, both ways
-    standalone_script(config, epochs)            # python run.py -> the same final loss
+    standalone_script(config, epochs, data)      # NumPy alone -> the app's losses (see script)
     history_csv(trainer)                         # one row per recorded epoch
-    data_csv(dataset)                            # your data, exactly, for the script or a link
+    data_csv(dataset)                            # your data, exactly, as CSV
 """
 import io
-from dataclasses import fields
 
 import numpy as np
 import pandas as pd
 
 from dnn_core import serialize
-from dnn_core.config import TrainConfig
 from dnn_core.history import SCALARS
 from ui import state
+from ui.data import script
 
 MODEL_FILE = "dnn_playground_model.npz"
 SCRIPT_FILE = "dnn_playground_run.py"
 DATA_FILE = "dnn_playground_data.csv"
 HISTORY_FILE = "dnn_playground_history.csv"
-# The script's last line; the test compares it with the app's run character for character.
-RESULT_LINE = "epoch {epoch}: train loss {train!r}, test loss {test!r}"
 
 
 def result_line(trainer):
-    """The line the generated script prints at the end (losses as exact float reprs)."""
+    """The line the generated script prints for the trainer's current epoch (losses as
+    exact float reprs)."""
     last = trainer.history.last
-    return RESULT_LINE.format(epoch=trainer.epoch, train=float(last["train_loss"]),
-                              test=float(last["test_loss"]))
+    return script.RESULT_LINE.format(epoch=trainer.epoch, train=float(last["train_loss"]),
+                                     test=float(last["test_loss"]))
 
 
 def model_bytes(trainer):
@@ -75,48 +73,7 @@ def history_csv(trainer):
     return buffer.getvalue().encode()
 
 
-def _config_lines(config):
-    return "\n".join(f"    {f.name}={getattr(config, f.name)!r}," for f in fields(TrainConfig))
-
-
-_DATA_BLOCK = '''
-# Your own data, downloaded from the app: x1, x2, label after a header line.
-DATA_FILE = "{data_file}"   # in the folder you run this from, or give its full path
-with open(DATA_FILE, newline="", encoding="utf-8") as file:
-    rows = list(csv.reader(file))[1:]
-cells = np.array(rows, dtype=object)
-data = from_arrays(cells[:, :2], cells[:, 2], task="{task}", name="your data")
-'''
-
-
 def standalone_script(config, epochs, dataset=None):
-    """A runnable Python script that rebuilds this run with dnn_core and trains it for
-    `epochs` epochs: same config, same seed, so the same weights and the same final loss.
-    With `dataset` (uploaded or drawn data) the script reads DATA_FILE (see `data_csv`)."""
-    imports = ["from dnn_core.config import TrainConfig", "from dnn_core.trainer import Trainer"]
-    data_block, data_arg = "\ndata = None  # the toy dataset named in the config\n", "data"
-    if dataset is not None:
-        imports = ["import csv", "", "import numpy as np", "",
-                   "from dnn_core.data import from_arrays", *imports]
-        data_block = _DATA_BLOCK.format(data_file=DATA_FILE, task=dataset.task)
-    return f'''"""DNN Playground run, rebuilt with dnn_core: same settings, same seed, same result.
-
-Run it where `import dnn_core` works (the DNN Playground folder, or with that folder on
-PYTHONPATH):  python {SCRIPT_FILE}
-In a notebook, `%run {SCRIPT_FILE}` leaves `trainer` to explore: trainer.model.layers,
-trainer.history.arrays(), trainer.predict_proba(points), trainer.run_epochs(100) ...
-"""
-{chr(10).join(imports)}
-
-config = TrainConfig(
-{_config_lines(config)}
-)
-{data_block}
-trainer = Trainer(config, data={data_arg})
-trainer.run_epochs({int(epochs)})
-if trainer.diverged:
-    print(trainer.message)
-last = trainer.history.last
-print(f"epoch {{trainer.epoch}}: train loss {{float(last['train_loss'])!r}}, "
-      f"test loss {{float(last['test_loss'])!r}}")
-'''
+    """A Python script that needs NumPy alone and retrains this run for `epochs` epochs,
+    printing the app's losses digit for digit (`dataset`: your own data, embedded)."""
+    return script.standalone_script(config, epochs, dataset)

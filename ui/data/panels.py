@@ -176,10 +176,11 @@ def take_away_panel():
                                                         trainer.data),
                        file_name=export.SCRIPT_FILE, mime="text/x-python",
                        key="script_download", on_click="ignore",
-                       help=f"Rebuilds and trains the same run with dnn_core for "
-                            f"{trainer.epoch} epochs and prints the same final loss.")
+                       help=f"Plain NumPy, nothing else to install: rebuilds the same "
+                            f"data and weights, trains {trainer.epoch} epochs and prints "
+                            "the losses the app shows, digit for digit.")
     if trainer.data is not None:
-        st.download_button("Download the data file (the script reads it)",
+        st.download_button("Download your data (CSV)",
                            lambda: export.data_csv(trainer.data), file_name=export.DATA_FILE,
                            mime="text/csv", key="data_download", on_click="ignore")
     st.download_button("Download the training history (CSV)",

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dnn_core.data import from_arrays
+from dnn_core.data import MAX_CLASSES, from_arrays
 from dnn_core.features import FEATURES
 from dnn_core.trainer import Trainer
 
@@ -109,6 +109,41 @@ def _parse(text, sep, line_numbers):
         raise ValueError(f"pandas could not read the file: {exc}") from None
 
 
+def _label_key(cell):
+    """A label cell as a comparable value: 3, '3' and '3.0' are the same label."""
+    cell = str(cell).strip()
+    return float(cell.replace(",", ".")) if _is_number(cell) else cell
+
+
+def _header(table, task, line):
+    """(is the first line column names?, a note about it).
+
+    Names: every cell of the line is text. A line of numbers is data, except a line of
+    column numbers (0,1,2 as pandas writes them, or 1,2,3) whose label would be a class of
+    one point in a file whose other labels look like classes (2 to MAX_CLASSES integers
+    or names). A data line whose label is a class of one point gets a note.
+    """
+    first = [str(cell).strip() for cell in table.iloc[0]]
+    if all(cell and not _is_number(cell) for cell in first):
+        return True, f"Line {line} read as column names: {', '.join(first)}."
+    data = f"No header line: line {line} is data."
+    if task == "regression" or len(table) < 2 or not all(map(_is_number, first)):
+        return False, data
+    label = _label_key(first[-1])
+    others = {_label_key(cell) for cell in table.iloc[1:, -1]}
+    classes = all(isinstance(v, str) or v.is_integer() for v in others)
+    if label in others or not classes or not 2 <= len(others) <= MAX_CLASSES:
+        return False, data
+    values = [_label_key(cell) for cell in first]
+    if values in ([float(i) for i in range(len(first))],
+                  [float(i + 1) for i in range(len(first))]):
+        return True, (f"Line {line} ({', '.join(first)}) read as column numbers, not as a "
+                      f"point: its label {first[-1]} appears on no other line. If it is a "
+                      "data point, add a header line such as x1,x2,label.")
+    return False, (f"{data} Its label {first[-1]} appears on no other line: that class has "
+                   "one point.")
+
+
 def _to_file_lines(message, line_numbers):
     """Replace 'row i' (0-based data row) by the file line it came from."""
     return _ROW.sub(lambda m: f"row {line_numbers[int(m.group(1))]}", message)
@@ -132,12 +167,12 @@ def read_csv(data, task=None, name="your data"):
         if commas.to_numpy().any():
             table = table.mask(commas, table.apply(lambda col: col.str.replace(",", ".")))
             notes.append("Decimal commas read as decimal points (1,5 is 1.5).")
-    first = [str(cell).strip() for cell in table.iloc[0]]
+    header, note = _header(table, task, kept[0][0])
     columns = DEFAULT_COLUMNS
-    if all(cell and not _is_number(cell) for cell in first):
-        columns = tuple(first)
+    if header:
+        columns = tuple(str(cell).strip() for cell in table.iloc[0])
         table, numbers = table.iloc[1:], numbers[1:]
-        notes.append(f"Line 1 read as column names: {', '.join(columns)}.")
+    notes.append(note)
     cells = table.to_numpy(dtype=object)
     try:
         dataset = from_arrays(cells[:, :-1], cells[:, -1], task=task, columns=columns,
