@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHECK = """
 import numpy, dnn_core as dc
-t = dc.Trainer(dc.TrainConfig(dataset="moons", hidden=(4,), optimizer="adam", lr=0.05))
+t = dc.Trainer(dc.TrainConfig(dataset="penguins", hidden=(4,), optimizer="adam", lr=0.05))
 t.run_epochs(3)
 print(dc.__file__)
 print(t.epoch)
@@ -53,4 +53,6 @@ def test_pip_install_gives_an_importable_engine_outside_the_repository(tmp_path)
     assert Path(where).is_relative_to(env_dir) and epoch == "3"
     listed = subprocess.run([python, "-m", "pip", "show", "-f", "dnn-core"],
                             capture_output=True, text=True).stdout
-    assert "dnn_core/trainer.py" in listed and "ui/" not in listed and "app.py" not in listed
+    assert "dnn_core/trainer.py" in listed and "dnn_core/optimizers/adam.py" in listed
+    assert "dnn_core/data_files/penguins.csv" in listed
+    assert "ui/" not in listed and "app.py" not in listed
