@@ -5,7 +5,7 @@ for a URL opened on a fresh server before st.navigation has run, which skipped t
 """
 import streamlit as st
 
-from ui import keys, runtime, state
+from ui import keys, reconnect, runtime, state
 
 runtime.limit_blas_threads()
 st.set_page_config(page_title="DNN Playground", page_icon="assets/icon.png",
@@ -15,6 +15,7 @@ runtime.page_style()
 notes = state.init_session(st.session_state, st.query_params)
 if notes:
     st.session_state[keys.URL_NOTES] = notes
+reconnect.note()
 
 page = st.navigation([
     st.Page("app_pages/playground.py", title="Playground", icon=":material/play_circle:",
