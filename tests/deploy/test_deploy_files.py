@@ -1,0 +1,81 @@
+"""The deployment files agree with each other and with the commands the tests run: the
+Dockerfile's CMD is the replicas' command, the Kubernetes pods run the same, the committed
+HAProxy file is what deploy/lecture_hall.py writes and HAProxy accepts it. (Docker cannot run
+here; tests/deploy/test_container.py runs the image's files and commands without it.)"""
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from deploy import healthcheck
+from deploy.lecture_hall import COOKIE, haproxy_config, replica_command
+
+REPO = Path(__file__).resolve().parents[2]
+DEPLOY = REPO / "deploy"
+
+
+def dockerfile():
+    """(instruction, argument) pairs, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n\s*", " ", (DEPLOY / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines()]
+    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#")]
+
+
+def instructions(name):
+    return [arg for op, arg in dockerfile() if op == name]
+
+
+def test_the_image_is_slim_python_with_one_blas_thread_and_the_apps_port():
+    (base,) = instructions("FROM")
+    assert re.fullmatch(r"python:3\.1[2-9]-slim", base)
+    env = " ".join(instructions("ENV"))
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        assert f"{var}=1" in env
+    assert instructions("EXPOSE") == ["8501"]
+    assert instructions("RUN")[0] == "pip install --no-cache-dir -r requirements.txt"
+
+
+def test_the_image_runs_the_replicas_command_and_checks_its_health():
+    (cmd,) = instructions("CMD")
+    assert json.loads(cmd) == replica_command(8501, "0.0.0.0", python="python")
+    (check,) = instructions("HEALTHCHECK")
+    assert json.loads(check.split("CMD", 1)[1]) == ["python", "deploy/healthcheck.py"]
+    for copy in instructions("COPY"):
+        *sources, _ = copy.split()
+        assert all((REPO / s).exists() for s in sources), copy
+
+
+def test_the_health_check_fails_where_nothing_answers():
+    assert healthcheck.healthy("http://127.0.0.1:9") is False
+
+
+def test_kubernetes_pods_run_the_same_command_with_sticky_cookies():
+    text = (DEPLOY / "kubernetes.yaml").read_text()
+    kinds = re.findall(r"^kind: (\w+)", text, re.M)
+    assert kinds == ["Deployment", "Service", "Ingress"]
+    (command,) = re.findall(r"^\s+command: (\[.*\])$", text, re.M)
+    (cmd,) = instructions("CMD")
+    assert json.loads(command) == json.loads(cmd)
+    assert "containerPort: 8501" in text
+    assert text.count("httpGet: {path: /_stcore/health, port: http}") == 2
+    assert 'nginx.ingress.kubernetes.io/affinity: "cookie"' in text
+    assert f'nginx.ingress.kubernetes.io/session-cookie-name: "{COOKIE}"' in text
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        assert f'{{name: {var}, value: "1"}}' in text
+
+
+def test_the_committed_haproxy_file_is_the_one_the_hall_runs():
+    committed = (DEPLOY / "haproxy.cfg").read_text()
+    assert committed == haproxy_config(8080, range(8501, 8505), "0.0.0.0")
+    assert f"cookie {COOKIE} insert" in committed and "option redispatch" in committed
+    assert "timeout tunnel" in committed                   # WebSockets stay open
+
+
+@pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy is not installed")
+def test_haproxy_accepts_the_file():
+    check = subprocess.run(["haproxy", "-c", "-f", str(DEPLOY / "haproxy.cfg")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
