@@ -11,7 +11,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: run test test-fast bench bench-live browser clean
+.PHONY: run test test-fast test-deploy bench bench-live bench-capacity browser haproxy clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# HAProxy balances the lecture hall's replicas (deploy/lecture_hall.py).
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null; fi; }
+
 run: $(BIN)/.runtime
 	@echo "DNN Playground: open http://localhost:$(PORT)"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --server.fileWatcherType none
@@ -42,12 +48,22 @@ test: $(BIN)/.dev browser
 test-fast: $(BIN)/.dev
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider -m "not browser" tests
 
+# Deployments as users run them (about 6 minutes; fresh venvs cached in .deploy-venvs/):
+# Community Cloud simulated on Python 3.12 and 3.13, the container's files and commands, and
+# two replicas behind HAProxy with a replica killed and a session past its TTL.
+test-deploy: $(BIN)/.dev browser haproxy
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m deploy tests/deploy
+
 bench: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.engine
 
 # The app in Chromium against TF Playground's figures (about 5 minutes; a quiet machine).
 bench-live: $(BIN)/.dev browser
 	$(BIN)/python -m benchmarks.live
+
+# Live students per server core: N sessions over Streamlit's WebSocket protocol (a quiet machine).
+bench-capacity: $(BIN)/.runtime
+	$(BIN)/python -m benchmarks.loadgen --sessions 1,2,4,8,16 --seconds 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -6,6 +6,7 @@ never in `make test` or `make test-fast`. Unmarked tests here (the files in depl
 """
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -141,3 +142,15 @@ def stop(proc):
     except subprocess.TimeoutExpired:
         proc.kill()
     proc.log.close()
+
+
+def dockerfile():
+    """deploy/Dockerfile as (instruction, argument) pairs, continuation lines joined."""
+    text = re.sub(r"\\\n\s*", " ", (REPO / "deploy" / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines()]
+    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#")]
+
+
+def instructions(name):
+    """The arguments of every `name` instruction of deploy/Dockerfile, in order."""
+    return [arg for op, arg in dockerfile() if op == name]

@@ -10,22 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import instructions
 from deploy import healthcheck
 from deploy.lecture_hall import COOKIE, haproxy_config, replica_command
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
-
-
-def dockerfile():
-    """(instruction, argument) pairs, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n\s*", " ", (DEPLOY / "Dockerfile").read_text())
-    lines = [line.strip() for line in text.splitlines()]
-    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#")]
-
-
-def instructions(name):
-    return [arg for op, arg in dockerfile() if op == name]
 
 
 def test_the_image_is_slim_python_with_one_blas_thread_and_the_apps_port():
