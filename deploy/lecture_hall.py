@@ -169,14 +169,18 @@ class Hall:
         self.stop()
 
 
-def main(argv=None):
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080, help="HAProxy's port")
     parser.add_argument("--first-port", type=int, default=8501, help="replica 1's port")
     parser.add_argument("--address", default="0.0.0.0", help="where HAProxy listens")
     parser.add_argument("--print-config", action="store_true")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    args = arguments().parse_args(argv)
     ports = range(args.first_port, args.first_port + args.replicas)
     if args.print_config:
         print(haproxy_config(args.port, ports, args.address), end="")
@@ -187,7 +191,7 @@ def main(argv=None):
         try:
             hall.haproxy[0].wait()
         except KeyboardInterrupt:
-            pass
+            print("Stopping the replicas and HAProxy.", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import instructions
 from deploy import healthcheck
-from deploy.lecture_hall import COOKIE, haproxy_config, replica_command
+from deploy.lecture_hall import COOKIE, arguments, haproxy_config, replica_command
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -69,3 +69,34 @@ def test_haproxy_accepts_the_file():
     check = subprocess.run(["haproxy", "-c", "-f", str(DEPLOY / "haproxy.cfg")],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def deploying_commands():
+    """Each command line of the README's bash blocks in its "Deploying" section."""
+    text = (REPO / "README.md").read_text().split("## Deploying", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+    return [c.strip() for block in blocks for line in block.splitlines()
+            for c in line.split("&&") if c.strip()]
+
+
+def test_the_readmes_deploy_commands_are_the_ones_the_tests_run():
+    """Each is run by make test-deploy (the hall, pip into a venv) or checked against what it
+    runs (Docker's files and port, the manifest's name), so none can drift."""
+    manifest = (DEPLOY / "kubernetes.yaml").read_text()
+    commands = deploying_commands()
+    assert len(commands) >= 7
+    for command in commands:
+        words = command.split()
+        if words[:2] == ["docker", "build"]:
+            assert words[2:] == ["-f", "deploy/Dockerfile", "-t", "dnn-playground", "."]
+        elif words[:2] == ["docker", "run"]:
+            assert words[-3:] == ["-p", "8501:" + instructions("EXPOSE")[0], "dnn-playground"]
+        elif words[:2] == [".venv/bin/python", "deploy/lecture_hall.py"]:
+            arguments().parse_args(words[2:])
+        elif words[0] == "kubectl":
+            assert command in ("kubectl apply -f deploy/kubernetes.yaml",
+                               "kubectl scale deployment dnn-playground --replicas=7")
+            assert "name: dnn-playground" in manifest
+        else:
+            assert command in ("sudo apt-get install -y haproxy", "python3 -m venv .venv",
+                               ".venv/bin/pip install -r requirements.txt"), command

@@ -7,12 +7,15 @@ views play; when a replica is killed while its pages train, they come back on th
 with their run rebuilt from the link and a note, while the other replica's pages go on; a
 laptop that slept past the session TTL comes back the same way on its own replica.
 """
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
 
-from conftest import APP_READY, epoch, wait_epoch, watch
-
+from conftest import APP_READY, REPO, epoch, free_port, wait_epoch, watch
+from deploy import healthcheck
 from deploy.lecture_hall import COOKIE, Hall
 from ui.reconnect import NOTE
 
@@ -138,3 +141,20 @@ def test_a_laptop_that_slept_past_the_session_ttl_gets_its_run_back(browser, hal
     page.problems = [p for p in page.problems if not _reconnecting(p)]
     assert page.problems == []
     context.close()
+
+
+def test_the_readme_command_serves_through_haproxy_and_stops_on_ctrl_c(tmp_path):
+    lb, first = free_port(), free_port()
+    hall = subprocess.Popen([sys.executable, "deploy/lecture_hall.py", "--replicas", "1",
+                             "--port", str(lb), "--first-port", str(first),
+                             "--address", "127.0.0.1"], cwd=REPO, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert "1 replicas behind HAProxy" in hall.stdout.readline()
+        assert healthcheck.healthy(f"http://127.0.0.1:{lb}")
+        assert healthcheck.healthy(f"http://127.0.0.1:{first}")
+    finally:
+        hall.send_signal(signal.SIGINT)
+        hall.wait(30)
+    assert not healthcheck.healthy(f"http://127.0.0.1:{lb}")
+    assert not healthcheck.healthy(f"http://127.0.0.1:{first}")
