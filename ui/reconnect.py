@@ -39,10 +39,12 @@ NOTE = ("The server no longer had this tab's session (it restarted, or the tab w
 
 def session_lost():
     """Mount the (invisible) component; True when the tab says this session replaced one
-    the server lost."""
+    the server lost. It sits in the sidebar, so the page's own components come first in
+    the main area (tests find the live view as the first one there)."""
     token = st.session_state.setdefault(keys.SESSION_TOKEN, secrets.token_hex(8))
-    result = _COMPONENT(key="reconnect", data={"token": token}, height=0,
-                        on_lost_change=lambda: None)
+    with st.sidebar:
+        result = _COMPONENT(key="reconnect", data={"token": token}, height=0,
+                            on_lost_change=lambda: None)
     return bool(result.lost)
 
 

@@ -36,21 +36,25 @@ def hall(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(browser, hall):
     """Four pages of the shared link, each in its own browser context (a student each)."""
-    opened = []
-    for _ in range(4):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = watch(context.new_page(), hall.url + "/")
-        page.replicas, page.assets = set(), {}
-        page.on("response", lambda r, p=page: _record(p, r))
-        page.goto(hall.url + "/" + LINK)
-        page.wait_for_selector(APP_READY, timeout=60_000)
-        page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0",
-                               timeout=60_000)
-        page.link = page.url                    # the link as the app wrote it back
-        opened.append(page)
+    opened = [open_link(browser, hall) for _ in range(4)]
     yield opened
     for page in opened:
         page.context.close()
+
+
+def open_link(browser, hall):
+    """The shared link in a new browser context, after its live view's first full draw;
+    `replicas` collects the X-Replica of every response, `assets` the live view's files."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = watch(context.new_page(), hall.url + "/")
+    page.replicas, page.assets = set(), {}
+    page.on("response", lambda r: _record(page, r))
+    page.goto(hall.url + "/" + LINK)
+    page.wait_for_selector(APP_READY, timeout=60_000)
+    page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0",
+                           timeout=60_000)
+    page.link = page.url                        # the link as the app wrote it back
+    return page
 
 
 def _record(page, response):
@@ -120,11 +124,7 @@ def _reconnecting(problem):
 
 
 def test_a_laptop_that_slept_past_the_session_ttl_gets_its_run_back(browser, hall):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = watch(context.new_page(), hall.url + "/")
-    page.goto(hall.url + "/" + LINK)
-    page.wait_for_selector(APP_READY, timeout=60_000)
-    link = page.url
+    page = open_link(browser, hall)
     press(page, "Play")
     wait_epoch(page, 5)
     home = replica(page)
@@ -137,10 +137,10 @@ def test_a_laptop_that_slept_past_the_session_ttl_gets_its_run_back(browser, hal
     page.get_by_text(NOTE_START).wait_for(timeout=60_000)
     page.wait_for_selector(APP_READY)
     assert replica(page) == home                             # its own replica forgot it
-    assert page.url == link and epoch(page) == 0
+    assert page.url == page.link and epoch(page) == 0
     page.problems = [p for p in page.problems if not _reconnecting(p)]
     assert page.problems == []
-    context.close()
+    page.context.close()
 
 
 def test_the_readme_command_serves_through_haproxy_and_stops_on_ctrl_c(tmp_path):
