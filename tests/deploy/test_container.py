@@ -45,7 +45,7 @@ def image(tmp_path_factory):
 
 
 def test_the_image_serves_the_app_and_passes_its_health_check(image, browser, tmp_path):
-    python = fresh_venv("3.12")
+    python = fresh_venv("3.12") or pytest.fail("the image's Python, 3.12, is not installed")
     cmd = [python if a == "python" else a for a in json.loads(instructions("CMD")[0])]
     port = free_port()
     cmd[cmd.index("--server.port") + 1] = str(port)
