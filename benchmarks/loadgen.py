@@ -10,12 +10,15 @@ queue holds at most two round trips of frames, asks for more with the live view'
 `setTriggerValue("more", n)`, which the frontend sends as a fragment rerun whose widget state
 `$$STREAMLIT_INTERNAL_KEY_<component id>__events` carries `[{"event": "more", "value": n}]`
 as JSON, one request outstanding. It reports per-session frames/s (played, and received from
-the server) and the server's CPU (user + system time of its process, % of one core).
+the server), the server's CPU (user + system time of its process, % of one core), the CPU
+time it spends per frame, and so how many sessions one fully used core keeps at 15 frames/s
+(1 s / (15 x CPU per frame); one process is bound to about one core by the GIL).
 Bounded: at most 64 sessions and 120 s per N; loopback only.
 """
 import argparse
 import asyncio
 import json
+import logging
 import math
 import os
 import subprocess
@@ -26,13 +29,14 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from streamlit.logger import get_logger
 from websockets.asyncio.client import connect
 
 from deploy.lecture_hall import free_port, replica_command, wait_healthy
 # Importing the live view's module outside a script run makes Streamlit warn; harmless here.
-get_logger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel("ERROR")
+logging.disable(logging.WARNING)
 from ui.live.payload import unpack  # noqa: E402
+
+logging.disable(logging.NOTSET)
 
 REPO = Path(__file__).resolve().parents[1]
 FPS_CAP, MAX_ASK, MAX_STRETCH = 60, 32, 3        # player.js's pacing constants
@@ -134,8 +138,10 @@ async def measure(url, pid, n, seconds, warmup, query):
     elapsed, cpu = time.monotonic() - t0, cpu_seconds(pid) - cpu0
     played = [s.played / elapsed for s in sessions]
     received = [s.received / elapsed for s in sessions]
+    frames = sum(s.received for s in sessions)
     return {"sessions": n, "played_min": min(played), "played_mean": sum(played) / n,
-            "received_mean": sum(received) / n, "cpu_percent": 100 * cpu / elapsed}
+            "received_mean": sum(received) / n, "cpu_percent": 100 * cpu / elapsed,
+            "cpu_ms_per_frame": 1000 * cpu / frames if frames else float("inf")}
 
 
 def start_server(port):
@@ -160,12 +166,15 @@ def main(argv=None):
     proc = start_server(port)
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     print("| sessions | played frames/s per session (min / mean) | received frames/s | "
-          "server CPU (% of a core) |\n|---|---|---|---|", flush=True)
+          "server CPU (% of a core) | server CPU per frame | students per core at 15 "
+          "frames/s |\n|---|---|---|---|---|---|", flush=True)
     try:
         for n in counts:
             r = asyncio.run(measure(url, proc.pid, n, args.seconds, args.warmup, args.query))
+            per_core = 1000 / (15 * r["cpu_ms_per_frame"])
             print(f"| {n} | {r['played_min']:.1f} / {r['played_mean']:.1f} | "
-                  f"{r['received_mean']:.1f} | {r['cpu_percent']:.0f} |", flush=True)
+                  f"{r['received_mean']:.1f} | {r['cpu_percent']:.0f} | "
+                  f"{r['cpu_ms_per_frame']:.1f} ms | {per_core:.0f} |", flush=True)
     finally:
         proc.terminate()
         proc.wait(10)
