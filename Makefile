@@ -11,7 +11,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: run test test-fast test-deploy bench bench-live bench-capacity browser haproxy clean
+.PHONY: run test test-fast test-deploy bench bench-live bench-capacity browser clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,12 +32,6 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-# HAProxy balances the lecture hall's replicas (deploy/lecture_hall.py).
-haproxy:
-	@command -v haproxy >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null; fi; }
-
 run: $(BIN)/.runtime
 	@echo "DNN Playground: open http://localhost:$(PORT)"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --server.fileWatcherType none
@@ -50,8 +44,12 @@ test-fast: $(BIN)/.dev
 
 # Deployments as users run them (about 6 minutes; fresh venvs cached in .deploy-venvs/):
 # Community Cloud simulated on Python 3.12 and 3.13, the container's files and commands, and
-# two replicas behind HAProxy with a replica killed and a session past its TTL.
-test-deploy: $(BIN)/.dev browser haproxy
+# two replicas behind HAProxy (Debian's package, installed here) with a replica killed and a
+# session past its TTL.
+test-deploy: $(BIN)/.dev browser
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null; fi; }
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m deploy tests/deploy
 
 bench: $(BIN)/.bench
