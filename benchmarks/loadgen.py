@@ -11,8 +11,8 @@ queue holds at most two round trips of frames, asks for more with the live view'
 `$$STREAMLIT_INTERNAL_KEY_<component id>__events` carries `[{"event": "more", "value": n}]`
 as JSON, one request outstanding. It reports per-session frames/s (played, and received from
 the server), the server's CPU (user + system time of its process, % of one core), the CPU
-time it spends per frame, and so how many sessions one fully used core keeps at 15 frames/s
-(1 s / (15 x CPU per frame); one process is bound to about one core by the GIL).
+time it spends per frame, its resident memory, and so how many sessions one fully used core
+keeps at 15 frames/s (1 s / (15 x CPU per frame); the GIL binds a process to about a core).
 Bounded: at most 64 sessions and 120 s per N; loopback only.
 """
 import argparse
@@ -119,6 +119,13 @@ class Session:
             await asyncio.sleep(FRAME_S / 2)
 
 
+def rss_mb(pid):
+    """Resident memory of process `pid`, in MB (Linux /proc)."""
+    line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if l.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
 def cpu_seconds(pid):
     """User + system CPU time of process `pid`, in seconds (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -136,12 +143,14 @@ async def measure(url, pid, n, seconds, warmup, query):
     cpu0, t0 = cpu_seconds(pid), time.monotonic()
     await asyncio.gather(*runs)
     elapsed, cpu = time.monotonic() - t0, cpu_seconds(pid) - cpu0
+    memory = rss_mb(pid)
     played = [s.played / elapsed for s in sessions]
     received = [s.received / elapsed for s in sessions]
     frames = sum(s.received for s in sessions)
     return {"sessions": n, "played_min": min(played), "played_mean": sum(played) / n,
             "received_mean": sum(received) / n, "cpu_percent": 100 * cpu / elapsed,
-            "cpu_ms_per_frame": 1000 * cpu / frames if frames else float("inf")}
+            "cpu_ms_per_frame": 1000 * cpu / frames if frames else float("inf"),
+            "rss_mb": memory}
 
 
 def start_server(port):
@@ -167,14 +176,14 @@ def main(argv=None):
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     print("| sessions | played frames/s per session (min / mean) | received frames/s | "
           "server CPU (% of a core) | server CPU per frame | students per core at 15 "
-          "frames/s |\n|---|---|---|---|---|---|", flush=True)
+          "frames/s | server memory |\n|---|---|---|---|---|---|---|", flush=True)
     try:
         for n in counts:
             r = asyncio.run(measure(url, proc.pid, n, args.seconds, args.warmup, args.query))
             per_core = 1000 / (15 * r["cpu_ms_per_frame"])
             print(f"| {n} | {r['played_min']:.1f} / {r['played_mean']:.1f} | "
                   f"{r['received_mean']:.1f} | {r['cpu_percent']:.0f} | "
-                  f"{r['cpu_ms_per_frame']:.1f} ms | {per_core:.0f} |", flush=True)
+                  f"{r['cpu_ms_per_frame']:.1f} ms | {per_core:.0f} | {r['rss_mb']:.0f} MB |", flush=True)
     finally:
         proc.terminate()
         proc.wait(10)
