@@ -70,9 +70,11 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "button" and element.button.label == "Play":
             self.play = (element.button.id, msg.delta.fragment_id)
-        elif kind == "bidi_component" and element.bidi_component.component_name.endswith("dnn_live"):
-            self.live = (element.bidi_component.id, msg.delta.fragment_id)
-            frames = len(unpack(element.bidi_component.bytes)["frames"])
+        elif kind == "bidi_component" and element.bidi_component.component_name.endswith(
+                "dnn_live"):
+            live = element.bidi_component
+            self.live = (live.id, msg.delta.fragment_id)
+            frames = len(unpack(live.bytes)["frames"])
             if self.asked is not None:
                 self.rtt = 0.7 * self.rtt + 0.3 * (time.monotonic() - self.asked)
                 self.asked = None
@@ -183,7 +185,8 @@ def main(argv=None):
             per_core = 1000 / (15 * r["cpu_ms_per_frame"])
             print(f"| {n} | {r['played_min']:.1f} / {r['played_mean']:.1f} | "
                   f"{r['received_mean']:.1f} | {r['cpu_percent']:.0f} | "
-                  f"{r['cpu_ms_per_frame']:.1f} ms | {per_core:.0f} | {r['rss_mb']:.0f} MB |", flush=True)
+                  f"{r['cpu_ms_per_frame']:.1f} ms | {per_core:.0f} | {r['rss_mb']:.0f} MB |",
+                  flush=True)
     finally:
         proc.terminate()
         proc.wait(10)
