@@ -112,8 +112,9 @@ def test_pages_of_a_killed_replica_come_back_rebuilt_with_a_note(pages, hall):
         assert page.problems == []
 
 
-RECONNECTING = ("WebSocket connection to", "/_stcore/health", "/_stcore/host-config",
-                "Cannot send rerun backMessage when disconnected from server.")
+RECONNECTING = ("WebSocket connection to", "WebSocket onerror", "Connection failed with status",
+                "the server responded with a status of 50", "/_stcore/health",
+                "/_stcore/host-config", "Cannot send rerun backMessage when disconnected")
 
 
 def _reconnecting(problem):
