@@ -94,7 +94,7 @@ def test_pages_of_a_killed_replica_come_back_rebuilt_with_a_note(pages, hall):
     before = {id(p): epoch(p) for p in kept}
     hall.stop_replica(0)
     for page in lost:
-        page.get_by_text(NOTE_START).wait_for(timeout=60_000)
+        page.get_by_text(NOTE_START).wait_for(timeout=120_000)
         page.wait_for_selector(APP_READY)
         assert replica(page) == "r2"
         assert page.url == page.link                        # the same settings and seed
@@ -135,7 +135,7 @@ def test_a_laptop_that_slept_past_the_session_ttl_gets_its_run_back(browser, hal
     time.sleep(TTL + 2)                                      # asleep for longer than the TTL
     for server in ("r1", "r2"):
         hall.admin(f"set server replicas/{server} state ready")
-    page.get_by_text(NOTE_START).wait_for(timeout=60_000)
+    page.get_by_text(NOTE_START).wait_for(timeout=120_000)
     page.wait_for_selector(APP_READY)
     assert replica(page) == home                             # its own replica forgot it
     assert page.url == page.link and epoch(page) == 0
