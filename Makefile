@@ -11,7 +11,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: run test test-fast bench bench-live soak browser clean
+.PHONY: run test test-fast test-deploy bench bench-live bench-capacity soak browser clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ test: $(BIN)/.dev browser
 test-fast: $(BIN)/.dev
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider -m "not browser" tests
 
+# Deployments as users run them (about 6 minutes; fresh venvs cached in .deploy-venvs/):
+# Community Cloud simulated on Python 3.12 and 3.13, the container's files and commands, and
+# two replicas behind HAProxy (Debian's package, installed here) with a replica killed and a
+# session past its TTL.
+test-deploy: $(BIN)/.dev browser
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null; fi; }
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m deploy tests/deploy
+
 bench: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.engine
 
@@ -55,6 +65,10 @@ bench-live: $(BIN)/.dev browser
 MINUTES ?= 3
 soak: $(BIN)/.dev browser
 	$(BIN)/python -m benchmarks.soak --minutes $(MINUTES)
+
+# Live students per server core: N sessions over Streamlit's WebSocket protocol (a quiet machine).
+bench-capacity: $(BIN)/.runtime
+	$(BIN)/python -m benchmarks.loadgen --sessions 1,2,4,8,16 --seconds 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache

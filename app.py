@@ -11,7 +11,7 @@ the file as its script (`__name__` is "__main__"): the router.
 import streamlit as st
 
 if __name__ == "__main__":
-    from ui import keys, runtime, state
+    from ui import keys, reconnect, runtime, state
 
     runtime.limit_blas_threads()
     st.set_page_config(page_title="DNN Playground", page_icon="assets/icon.png",
@@ -21,6 +21,7 @@ if __name__ == "__main__":
     notes = state.init_session(st.session_state, st.query_params)
     if notes:
         st.session_state[keys.URL_NOTES] = notes
+    reconnect.note()
 
     page = st.navigation([
         st.Page("app_pages/playground.py", title="Playground", icon=":material/play_circle:",

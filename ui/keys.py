@@ -7,6 +7,7 @@ part of the app that owns them: `run_` the session's run, `pg_` the Playground's
 SETTING_PREFIX = "cfg_"
 SETTINGS_STARTED = "app_settings_started"   # the URL was read into the settings once
 URL_NOTES = "app_url_notes"                 # notes about junk in the URL, shown once
+SESSION_TOKEN = "app_session_token"         # this server session's random token (ui.reconnect)
 
 TRAINER = "run_trainer"                     # the session's dnn_core Trainer
 CUSTOM_DATA = "run_custom_data"             # uploaded or drawn Dataset in use, or None
