@@ -56,15 +56,26 @@ def _array(values, dtype):
     return f"np.array([\n    {rows},\n], dtype=np.{dtype})"
 
 
-def _data_section(bundle, config, dataset):
+def _embedded(dataset, about):
+    """Code setting X and y to `dataset`'s points, as they are, after comment `about`."""
+    labels = (f"# classes[k] is the label of class k: {list(dataset.classes)!r}\n"
+              if dataset.classes else "")
+    return (f"{about}\n{labels}X = {_array(dataset.X, 'float64')}\n"
+            f"y = {_array(dataset.y, dataset.y.dtype.name)}\n")
+
+
+def _data_section(bundle, trainer):
     """Code that leaves raw points X (n, 2) and labels or targets y (n,) drawn from data_rng."""
+    config, dataset = trainer.config, trainer.data
     if dataset is not None:
-        labels = (f"# classes[k] is your label of class k: {list(dataset.classes)!r}\n"
-                  if dataset.classes else "")
-        return (f"# Your {dataset.source} data ({len(dataset.X):,} points), exactly as the app "
-                f"holds it.\n{labels}X = {_array(dataset.X, 'float64')}\n"
-                f"y = {_array(dataset.y, dataset.y.dtype.name)}\n")
+        return _embedded(dataset, f"# Your {dataset.source} data ({len(dataset.X):,} points), "
+                                  "exactly as the app holds it.")
     info = datasets.get_info(config.dataset)
+    if info.kind == "real":
+        return _embedded(trainer.dataset, (
+            f"# {info.title}: {len(trainer.dataset.X):,} measured points as the app drew them "
+            f"(dnn_core.datasets.make:\n# scaled to the square, jittered by NOISE, "
+            f"shuffled). Source: {info.source}.\n# Licence: {info.licence}."))
     gen = getattr(datasets, "_REGRESSIONS" if info.task == "regression" else "_CLASSIFIERS")[
         config.dataset]
     name = bundle.add(gen)
@@ -117,10 +128,10 @@ def standalone_script(config, epochs, dataset=None):
 def script_for(trainer, epochs):
     """The script of `trainer`'s run, read from a trainer that has not trained yet: its
     optimizer, schedule, loss and layers are the objects whose code is copied."""
-    config, dataset = trainer.config, trainer.data
+    config = trainer.config
     bundle = Bundle()
     param = bundle.add(params.Param, ("__init__",))
-    data_code = _data_section(bundle, config, dataset)
+    data_code = _data_section(bundle, trainer)
     split = bundle.add(train_test_split)
     scaler = bundle.add(Standardizer, ("__init__", "fit", "transform"))
     feature_fns = "\n    ".join(
