@@ -151,6 +151,7 @@ def test_the_exported_script_carries_its_code(adadelta, tmp_path):
     config = TrainConfig(optimizer="adadelta", options=(("rho", 0.8),))
     text = export.standalone_script(config, 5)
     assert "class Adadelta" in text and "rho=0.8" in text.replace(" ", "")
+    assert "Hyper" not in text and "rho=0.9, eps=1e-06):" in text   # defaults as numbers
     path = tmp_path / "run.py"
     path.write_text(text)
     done = subprocess.run([sys.executable, "-I", str(path)], cwd=tmp_path, capture_output=True,

@@ -4,6 +4,7 @@ Every script runs in a child `python -I` (no PYTHONPATH, no user site, not start
 repository) under an import guard that refuses anything but NumPy and the standard
 library, so a script that reached for dnn_core, pandas or the app would fail here.
 """
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,10 @@ CONFIGS = {
                                optimizer="momentum", lr=0.01),
     "binary-mse-tanh-output": BASE.replace(loss="mse", optimizer="nesterov"),
     "no-hidden-layer": BASE.replace(hidden=(), activations=()),
+    "penguins-every-row": BASE.replace(dataset="penguins", n=400, noise=0.0, hidden=(8,),
+                                       activations="tanh", batch=10, optimizer="adam"),
+    "iris-jittered": BASE.replace(dataset="iris", n=150, noise=0.3, hidden=(4,),
+                                  activations="tanh", batch=10, optimizer="rmsprop"),
     "8x32-all-inputs": BASE.replace(
         dataset="spiral", n=200, hidden=(32,) * 8, activations="relu", init="he",
         features=("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"), optimizer="adam",
@@ -150,6 +155,30 @@ def test_script_reads_like_the_engine_and_embeds_your_points():
     assert "def linear_forward(A_prev, W, b, out=None):" in text      # the engine's step 2
     assert repr(POINTS[0][0]) in text                       # your points, exactly
     assert "target_scaler = Standardizer().fit" in text
+
+
+@pytest.mark.parametrize("name", ["penguins", "iris"])
+def test_a_real_dataset_is_embedded_with_its_source_and_licence(name):
+    trainer = Trainer(BASE.replace(dataset=name, n=60, noise=0.2))
+    text = script.script_for(trainer, 2)
+    info = DATASETS[name]
+    assert f"# Licence: {info.licence}." in text
+    assert " ".join(info.source.split()[:3]) in text
+    assert repr(float(trainer.dataset.X[0, 0])) in text       # the rows the trainer drew
+    assert f"# classes[k] is the label of class k: {list(info.classes)!r}" in text
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_the_script_needs_numbers_not_the_pages_setting_rows(optimizer):
+    text = script.standalone_script(BASE.replace(optimizer=optimizer), 2)
+    code = text.split('"""', 2)[2]
+    for ui_only in (r"Hyper", r"\.default\b(?!_rng)", r"formula =", r"\.formula", r"worked",
+                    r"SETTINGS", r"\btitle\b"):
+        assert not re.search(ui_only, code), ui_only
+    if optimizer == "adam":
+        assert "def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-08):" in text
+    if optimizer == "sgd":     # SGD's own rule stays, the lines naming the page's rule go
+        assert "self.nesterov = bool(nesterov)" in text and "rule = " not in text
 
 
 def test_a_throwaway_optimizer_is_written_into_the_script(tmp_path):

@@ -12,6 +12,7 @@ the optimizer's class and its update rule, the schedule) is copied from `dnn_cor
 around them is written here, mirroring `Trainer.step` and `Evaluator.epoch_row`.
 """
 import inspect
+import textwrap
 
 import numpy as np
 
@@ -52,19 +53,37 @@ def constructor_call(obj, first_args):
 
 
 def _array(values, dtype):
-    rows = ",\n    ".join(repr(row) for row in values.tolist())
+    """`np.array([...])` code of `values`: a row per line, or labels filling the lines."""
+    items = [repr(row) for row in values.tolist()]
+    rows = (",\n    ".join(items) if values.ndim > 1 else
+            "\n    ".join(textwrap.wrap(", ".join(items), 84, break_on_hyphens=False)))
     return f"np.array([\n    {rows},\n], dtype=np.{dtype})"
 
 
-def _data_section(bundle, config, dataset):
-    """Code that leaves raw points X (n, 2) and labels or targets y (n,) drawn from data_rng."""
+def _embedded(dataset, about):
+    """Code setting X and y to `dataset`'s points as they are, after the comment `about`
+    (lines of text, each wrapped)."""
+    comment = "\n".join(line for text in about for line in textwrap.wrap(
+        text, 88, initial_indent="# ", subsequent_indent="# "))
+    labels = (f"# classes[k] is the label of class k: {list(dataset.classes)!r}\n"
+              if dataset.classes else "")
+    return (f"{comment}\n{labels}X = {_array(dataset.X, 'float64')}\n"
+            f"y = {_array(dataset.y, dataset.y.dtype.name)}\n")
+
+
+def _data_section(bundle, trainer):
+    """Code that leaves raw points X (n, 2) and labels or targets y (n,): embedded for your
+    own data and for a real dataset (the rows the trainer drew), else drawn from data_rng."""
+    config, dataset = trainer.config, trainer.data
     if dataset is not None:
-        labels = (f"# classes[k] is your label of class k: {list(dataset.classes)!r}\n"
-                  if dataset.classes else "")
-        return (f"# Your {dataset.source} data ({len(dataset.X):,} points), exactly as the app "
-                f"holds it.\n{labels}X = {_array(dataset.X, 'float64')}\n"
-                f"y = {_array(dataset.y, dataset.y.dtype.name)}\n")
+        return _embedded(dataset, [f"Your {dataset.source} data ({len(dataset.X):,} points), "
+                                   "exactly as the app holds it."])
     info = datasets.get_info(config.dataset)
+    if info.kind == "real":
+        return _embedded(trainer.dataset, [
+            f"{info.title}: {len(trainer.dataset.X):,} measured points as the app drew them "
+            "(dnn_core.datasets.make: scaled to the square, jittered by NOISE, shuffled).",
+            f"Source: {info.source}.", f"Licence: {info.licence}."])
     gen = getattr(datasets, "_REGRESSIONS" if info.task == "regression" else "_CLASSIFIERS")[
         config.dataset]
     name = bundle.add(gen)
@@ -117,10 +136,10 @@ def standalone_script(config, epochs, dataset=None):
 def script_for(trainer, epochs):
     """The script of `trainer`'s run, read from a trainer that has not trained yet: its
     optimizer, schedule, loss and layers are the objects whose code is copied."""
-    config, dataset = trainer.config, trainer.data
+    config = trainer.config
     bundle = Bundle()
     param = bundle.add(params.Param, ("__init__",))
-    data_code = _data_section(bundle, config, dataset)
+    data_code = _data_section(bundle, trainer)
     split = bundle.add(train_test_split)
     scaler = bundle.add(Standardizer, ("__init__", "fit", "transform"))
     feature_fns = "\n    ".join(
@@ -149,7 +168,8 @@ def script_for(trainer, epochs):
 
 It prints the train and test loss after the epochs below, digit for digit what the app
 recorded. The functions and classes are the engine's own code (dnn_core), copied as they
-are; the training loop at the bottom is the app's Trainer written out.
+are, less what only the app's pages read (titles, formulas, settings' rows; defaults are
+written as numbers); the training loop at the bottom is the app's Trainer written out.
 """
 import os
 

@@ -12,6 +12,12 @@ assignment that defines it. Classes keep their docstring and only the members re
 from the roots given (a method's `self.x`, `cls.x` or `Name.x` reaches member `x`); a
 member a subclass overrides is dropped from the base unless the subclass calls it through
 `super()`. Decorators other than built-ins and standard-library ones (registrations) go.
+
+The script needs the numbers, not what the app's pages show, so two things are written
+plainly: a default argument that reads an engine object (a setting's `Hyper` row:
+`eps=EPS.default`) becomes its value (`eps=1e-08`), and a method's statement that only sets
+the attributes the pages read (`UI_ONLY`, e.g. SGD's `self.title, self.formula = ...`) goes,
+with a local value only it used.
 """
 import ast
 import builtins
@@ -21,6 +27,7 @@ import textwrap
 from functools import lru_cache
 
 _KEEP_DECORATORS = {"staticmethod", "classmethod", "property"}
+UI_ONLY = {"title", "formula", "worked", "SETTINGS", "SYMBOLS", "SHOWN", "SCALARS"}
 
 
 def _is_outside(module_name):
@@ -37,12 +44,63 @@ def _module_tree(module_name):
 
 
 def _parse(obj):
-    """(source lines, node) of a function, class or lambda, dedented."""
+    """(source lines, node) of a function, class or lambda, dedented and made plain."""
     text = textwrap.dedent(inspect.getsource(obj))
     node = ast.parse(text).body[0]
     if isinstance(node, ast.Expr):  # a lambda inside a call, e.g. Feature("x1", ..., lambda X: ...)
-        node = next(n for n in ast.walk(node) if isinstance(n, ast.Lambda))
-    return text.splitlines(), node
+        return text.splitlines(), next(n for n in ast.walk(node) if isinstance(n, ast.Lambda))
+    text = _plain(text, node, vars(sys.modules[obj.__module__]))
+    return text.splitlines(), ast.parse(text).body[0]
+
+
+def _plain(text, node, namespace):
+    """`text` (the source of `node`) with the edits the module docstring describes."""
+    edits = []   # ((line, col), (end line, end col), replacement); lines from 1, cols bytes
+    functions = [node] if isinstance(node, ast.FunctionDef) else [
+        stmt for stmt in node.body if isinstance(stmt, ast.FunctionDef)]
+    for fn in functions:
+        for expr in (*fn.args.defaults, *fn.args.kw_defaults):
+            if expr is not None and _reads_engine_object(expr, namespace):
+                value = eval(compile(ast.Expression(expr), "<default>", "eval"), namespace)
+                edits.append(((expr.lineno, expr.col_offset),
+                              (expr.end_lineno, expr.end_col_offset), repr(value)))
+        edits += [((stmt.lineno, 0), (stmt.end_lineno + 1, 0), "") for stmt in _ui_only(fn)]
+    lines = [line.encode() for line in text.splitlines(keepends=True)] + [b""]
+    for (a, ca), (b, cb), new in sorted(edits, reverse=True):
+        lines[a - 1:b] = [lines[a - 1][:ca] + new.encode() + lines[b - 1][cb:]]
+    return b"".join(lines).decode()
+
+
+def _reads_engine_object(expr, namespace):
+    """True when expression `expr` reads a global that is an instance of an engine class."""
+    kinds = [type(namespace[name]).__module__ for name in _loads(expr) if name in namespace]
+    return any(kind != "builtins" and not _is_outside(kind) for kind in kinds)
+
+
+def _ui_only(fn):
+    """Statements of `fn`'s body that set only `self.<UI_ONLY or name>` attributes, and
+    then the local assignments nothing else in the body reads."""
+    def targets(stmt):
+        return stmt.targets if isinstance(stmt, ast.Assign) else []
+
+    def sets_ui(stmt):
+        ends = [t for target in targets(stmt) for t in getattr(target, "elts", [target])]
+        if not all(isinstance(t, ast.Attribute) and getattr(t.value, "id", "") == "self"
+                   for t in ends):
+            return False
+        names = {t.attr for t in ends}
+        return bool(names & UI_ONLY) and names <= UI_ONLY | {"name"}
+
+    dropped = [stmt for stmt in fn.body if sets_ui(stmt)]
+    while dropped:
+        kept = [stmt for stmt in fn.body if stmt not in dropped]
+        read = set().union(*(_loads(stmt) for stmt in kept))
+        unused = [stmt for stmt in kept if targets(stmt) and all(
+            isinstance(t, ast.Name) and t.id not in read for t in targets(stmt))]
+        if not unused:
+            return dropped
+        dropped += unused
+    return dropped
 
 
 def _lines(lines, stmt, decorators=()):
