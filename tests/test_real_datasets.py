@@ -120,3 +120,15 @@ def test_the_playground_opens_on_it_from_a_link_and_trains(name):
     trainer = at.session_state[keys.TRAINER]
     assert trainer.config.dataset == name and trainer.epoch == 1
     assert trainer.dataset.classes == DATASETS[name].classes
+
+
+def test_picking_a_real_dataset_brings_its_network_and_says_where_it_comes_from():
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.button(key="dataset_penguins").click().run()
+    assert not at.exception
+    info = DATASETS["penguins"]
+    trainer = at.session_state[keys.TRAINER]
+    assert trainer.config.dataset == "penguins"
+    assert trainer.config.hidden == tuple(info.suggested["hidden"])
+    assert any(info.licence in c.value and "Palmer" in c.value for c in at.caption)

@@ -42,7 +42,7 @@ from ui.thumbnails import dataset_thumbnail, framed
 
 SHORT_TITLES = {"circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
                 "plane": "Plane", "multigauss": "Bumps", "moons": "Moons", "flower": "Flower",
-                "blobs3": "Blobs", "spiral3": "Arms"}
+                "blobs3": "Blobs", "spiral3": "Arms", "penguins": "Penguins", "iris": "Iris"}
 OUTPUTS = {"binary": {"auto": "Sigmoid output + cross-entropy",
                       "mse": "Tanh output + squared error (TF Playground's, targets ±1)"},
            "multiclass": {"auto": "Softmax output + cross-entropy"},
@@ -116,7 +116,11 @@ def _hyper_control(hyper):
 
 # ---- data ---------------------------------------------------------------------------
 def _pick_dataset(name):
+    """Choose dataset `name`; a real dataset also brings the network it suggests."""
     ss[PREFIX + "dataset"] = name
+    rows = {row.field: row for row in SCHEMA.values() if row.field}
+    for field, value in DATASETS[name].suggested.items():
+        ss[PREFIX + rows[field].key] = rows[field].from_field(value)
     values, notes = state.reconcile(state.current_values(ss))
     ss[PREFIX + "loss"] = values["loss"]
     for note in notes:
@@ -151,6 +155,11 @@ def data_controls():
                     st.button(f":blue[**{title}**]" if chosen else title,
                               key=f"dataset_{name}", help=f"{info.title}: {info.description}",
                               type="tertiary", on_click=_pick_dataset, args=(name,))
+        info = DATASETS[current]
+        if info.kind == "real":
+            st.caption(f"{info.title}: {info.description} Data: {info.source}. "
+                       f"Licence: {info.licence}. Points: a random draw of its rows; noise "
+                       "jitters them.")
     _slider("noise", 5)
     _slider("n", 50)
     _slider("train", 10)
