@@ -69,7 +69,7 @@ def replica(page):
 
 
 def press(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
+    page.get_by_role("button", name=name, exact=True).click(timeout=90_000)   # a crowded 2-core machine
 
 
 def test_each_session_stays_on_one_replica_and_the_views_play(pages):
