@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import controls, keys, live, session, share, state
+from ui import controls, keys, live, session, share, state, timeline
 from ui.data import panels as data_panels
 from ui.runtime import guarded
 
@@ -131,7 +131,7 @@ def live_panel():
         wanted = live.requested_frames("live") or FRAMES_PER_BATCH
         snaps = train_frames(trainer, values, min(wanted, MAX_FRAMES_PER_BATCH))
     else:
-        snaps = [trainer.snapshot(GRID)]
+        snaps = timeline.paused_frames(trainer, GRID)
     with top:
         share.challenge_banner(trainer)
         status = buttons()
@@ -144,7 +144,7 @@ def live_panel():
             draw_hint(trainer)
     live.live_view([live.frame_from_snapshot(s) for s in snaps],
                    meta=live.meta_from_snapshot(snaps[-1]),
-                   points=trainer.points(), running=running(),
+                   points=trainer.points(), running=running() or timeline.replaying(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
                              "logScale": values["log_scale"], "draw": values["draw"]})
 

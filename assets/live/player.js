@@ -211,9 +211,11 @@
       if (!this.alive) return;
       const q = this.queue.length;
       if (q && now >= this.nextDraw - 4) {
-        this.draw(this.queue.shift(), false, now);
+        const frame = this.queue.shift();
+        this.draw(frame, false, now);
         const stretch = q >= this.low ? 1 : 1 + (MAX_STRETCH - 1) * (this.low - q) / this.low;
-        this.nextDraw = Math.max(this.nextDraw, now - FRAME_MS) + FRAME_MS * stretch;
+        const gap = (frame.timeline && frame.timeline.frameMs) || FRAME_MS;  // a replay's pace
+        this.nextDraw = Math.max(this.nextDraw, now - gap) + gap * stretch;
       }
       this.maybeAsk(now);
       if (this.running || this.queue.length) this.raf = requestAnimationFrame(this.tick);
