@@ -117,12 +117,17 @@ def test_replay_plays_every_keyframe_through_the_pull_then_stops():
     sent = []
     for _ in range(10):
         msg = payload(at)
-        sent += [f["epoch"] for f in msg["frames"] if f["timeline"]]
         if not msg["running"]:
             break
         assert {f["timeline"]["frameMs"] for f in msg["frames"]} == {100.0}
+        sent += [f["epoch"] for f in msg["frames"]]
         at.session_state["live"] = {"more": 5}
         at.run()
-    assert sent == t.record.epochs() and not msg["running"]
+    assert sent == t.record.epochs()
+    # The end: paused, the last keyframe again, marked "replay" so the browser plays out.
+    (last,) = msg["frames"]
+    assert last["epoch"] == 12 and last["timeline"]["kind"] == "replay"
+    at.run()
+    assert payload(at)["frames"][-1]["timeline"] is None
     assert t.epoch == 12 and not (keys.RUNNING in at.session_state
                                   and at.session_state[keys.RUNNING])

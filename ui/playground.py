@@ -131,7 +131,8 @@ def live_panel():
         wanted = live.requested_frames("live") or FRAMES_PER_BATCH
         snaps = train_frames(trainer, values, min(wanted, MAX_FRAMES_PER_BATCH))
     else:
-        snaps = timeline.paused_frames(trainer, GRID)
+        snaps = [trainer.snapshot(GRID)]
+    snaps = timeline.paused_frames(trainer, GRID, snaps)
     with top:
         share.challenge_banner(trainer)
         status = buttons()

@@ -1,7 +1,8 @@
 """The Playground's timeline: scrub the recorded run, replay it, continue from a keyframe.
 
-Shown while paused, inside the live fragment (`ui.playground.live_panel` calls
-`paused_frames`). Every frame it returns is the engine's own: `trainer.snapshot_at(i)`
+Shown while paused, inside the live fragment (`ui.playground.live_panel` passes its
+snapshots through `paused_frames`; a run that stopped itself in this fragment run shows the
+timeline at once). Every frame it returns is the engine's own: `trainer.snapshot_at(i)`
 for keyframe i of `trainer.record`, or `trainer.snapshot()` at the record's end (the
 live state, which may be a batch past the latest keyframe). A keyframe's snapshot carries
 `timeline` = {"kind": "scrub" | "replay", "frameMs": ms between replayed frames}; the live
@@ -10,7 +11,9 @@ frame's epoch, the player paces a replay by it.
 
 Replay goes through the live view's pull: while `replaying()`, the live view is sent with
 `running=True`, so the browser asks for more frames ("more" n) as it plays them, and each
-fragment run answers with the next keyframes (`REPLAY_SPEEDS` keyframes a second).
+fragment run answers with the next keyframes (`REPLAY_SPEEDS` keyframes a second). The
+request after the last is answered paused with the last keyframe again, still marked
+"replay": the player plays out the frames it holds, then shows that one.
 """
 import streamlit as st
 
@@ -76,12 +79,15 @@ def stop_replay():
     st.session_state[REPLAY] = None
 
 
-def paused_frames(trainer, res):
-    """Draw the timeline (when the record has two keyframes or more) and return the
-    snapshots the live view shows while paused: the replay's next ones, the keyframe the
-    slider is on, or the run as it is now."""
+def paused_frames(trainer, res, snaps):
+    """The snapshots the live view shows: while training, `snaps` (the live panel's);
+    paused, draw the timeline (when the record has two keyframes or more) and return the
+    replay's next keyframes, the keyframe the slider is on, or `snaps` (the run now)."""
+    if st.session_state.get(keys.RUNNING):
+        return snaps
     epochs = trainer.record.epochs()
-    if replaying() and st.session_state[REPLAY]["next"] < len(epochs):
+    replay = st.session_state.get(REPLAY)
+    if replay is not None and replay["next"] < len(epochs):
         st.button("Stop the replay", key="pg_timeline_stop", on_click=stop_replay,
                   icon=":material/stop:")
         return replay_frames(trainer, res, live.requested_frames("live") or REPLAY_BATCH)
@@ -89,32 +95,37 @@ def paused_frames(trainer, res):
     note = st.session_state.get(NOTE)
     if len(epochs) < 2:
         st.session_state.pop(NOTE, None)
-        return [trainer.snapshot(res)]
+        return snaps
     if st.session_state.get(LATEST) != epochs or st.session_state.get(EPOCH) not in epochs:
         st.session_state[LATEST], st.session_state[EPOCH] = epochs, epochs[-1]
-    slider, go_on, replay, speed, take = st.columns([6, 2.2, 1.4, 1.6, 1.4],
-                                                    vertical_alignment="bottom")
-    epoch = slider.select_slider("Recorded run", epochs, key=EPOCH,
-                                 format_func=lambda e: f"epoch {e}",
-                                 help=f"{len(epochs)} keyframes, every {trainer.record.stride} "
-                                      "epochs (the first and the latest kept exactly): drag "
-                                      "to see the whole run at that epoch")
+    epoch = st.select_slider("Recorded run", epochs, key=EPOCH,
+                             format_func=lambda e: f"epoch {e}",
+                             help=f"{len(epochs)} keyframes, every {trainer.record.stride} "
+                                  "epochs (the first and the latest kept exactly): drag to "
+                                  "see the whole run at that epoch")
     i = epochs.index(epoch)
     latest = i == len(epochs) - 1
+    go_on, again, speed, take, _ = st.columns([1.9, 1.1, 1.5, 1.1, 2.4],
+                                              vertical_alignment="center")
     go_on.button("Continue from here", key="pg_timeline_continue", on_click=continue_from,
                  args=(i,), disabled=latest, icon=":material/fast_rewind:",
-                 help="Train on from this epoch: the later part of the record is dropped")
+                 help="Train on from this epoch: the later part of the record is dropped",
+                 use_container_width=True)
+    again.button("Replay", key="pg_timeline_replay_start", on_click=start_replay,
+                  icon=":material/movie:", help="Play the recorded run back",
+                  use_container_width=True)
     speed.selectbox("Replay speed", REPLAY_SPEEDS, index=REPLAY_SPEEDS.index(30), key=SPEED,
+                    label_visibility="collapsed", help="Replay speed",
                     format_func=lambda f: f"{f} epochs/s" if trainer.record.stride == 1
                     else f"{f} keyframes/s")
-    replay.button("Replay", key="pg_timeline_replay_start", on_click=start_replay,
-                  icon=":material/movie:", help="Play the recorded run back")
-    with take.popover("Save", icon=":material/download:"):
+    with take.popover("Save", icon=":material/download:", use_container_width=True):
         download_buttons(trainer)
     if note:
         st.caption(note)
+    if replay is not None and len(epochs) > 1:   # the end: the browser plays out its queue
+        return [keyframe_snapshot(trainer, len(epochs) - 1, res, "replay", replay["fps"])]
     if latest:
-        return [trainer.snapshot(res)]
+        return snaps
     st.caption(f"Showing epoch {epoch} of the recorded run (the run itself is at epoch "
                f"{trainer.epoch}).")
     return [keyframe_snapshot(trainer, i, res)]
