@@ -111,9 +111,9 @@ def paused_frames(trainer, res, snaps):
                  args=(i,), disabled=latest, icon=":material/fast_rewind:",
                  help="Train on from this epoch: the later part of the record is dropped",
                  use_container_width=True)
-    again.button("Replay", key="pg_timeline_replay_start", on_click=start_replay,
-                  icon=":material/movie:", help="Play the recorded run back",
-                  use_container_width=True)
+    again.button("Watch again", key="pg_timeline_replay_start", on_click=start_replay,
+                 icon=":material/movie:", help="Replay: the recorded run played back",
+                 use_container_width=True)
     speed.selectbox("Replay speed", REPLAY_SPEEDS, index=REPLAY_SPEEDS.index(30), key=SPEED,
                     label_visibility="collapsed", help="Replay speed",
                     format_func=lambda f: f"{f} epochs/s" if trainer.record.stride == 1

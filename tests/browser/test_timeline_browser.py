@@ -71,9 +71,9 @@ def test_the_slider_moves_the_output_map_and_the_cost_cursor(trained_page):
 def test_replay_plays_the_recorded_run_back(trained_page):
     page = trained_page
     drawn = page.evaluate("window.__dnnLive.framesDrawn")
-    page.get_by_role("button", name="Replay").click()
+    page.get_by_role("button", name="Watch again").click()
     page.wait_for_function(f"window.__dnnLive.framesDrawn >= {drawn + 30}", timeout=60_000)
-    page.get_by_role("button", name="Replay").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Watch again").wait_for(timeout=60_000)
     wait_epoch(page, 40)
     assert page.problems == []
 
