@@ -3,7 +3,7 @@
 code that computed them."""
 import streamlit as st
 
-from ui.hood import view as hood_view, walk as hood
+from ui.hood import landscape, view as hood_view, walk as hood
 from ui.hood.steps import show_step
 from ui.session import get_trainer
 
@@ -30,3 +30,6 @@ show_step(walk, step, hood.initial_parameters(trainer) if step == 1 else None)
 
 st.divider()
 hood_view.gradient_check(trainer, walk.indices)
+
+st.divider()
+landscape.section(trainer)

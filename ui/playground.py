@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import controls, keys, live, session, share, state
+from ui import controls, keys, live, session, share, state, timeline
 from ui.data import panels as data_panels
 from ui.runtime import guarded
 
@@ -134,8 +134,8 @@ def live_panel():
         wanted = live.requested_frames("live") or FRAMES_PER_BATCH
         frames, snap = train_frames(trainer, values, min(wanted, MAX_FRAMES_PER_BATCH))
     else:
-        snap = trainer.snapshot(GRID)
-        frames = [live.frame_from_snapshot(snap)]
+        snaps = timeline.paused_frames(trainer, GRID, [trainer.snapshot(GRID)])
+        frames, snap = [live.frame_from_snapshot(s) for s in snaps], snaps[-1]
     with top:
         share.challenge_banner(trainer)
         status = buttons()
@@ -147,7 +147,7 @@ def live_panel():
         if values["draw"]:
             draw_hint(trainer)
     live.live_view(frames, meta=live.meta_from_snapshot(snap),
-                   points=trainer.points(), running=running(),
+                   points=trainer.points(), running=running() or timeline.replaying(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
                              "logScale": values["log_scale"], "draw": values["draw"]})
 

@@ -146,11 +146,17 @@
       const frames = msg.frames || [];
       record(STATS.arrivals, [Math.round(now), frames.length, this.queue.length, Math.round(this.rtt)]);
       if (!msg.running) {
-        this.queue = [];
         const last = frames[frames.length - 1] || (settingsChanged && this.frame);
+        // The end of a replay (ui/timeline.py): the queued frames play out, then `last`.
+        if (last && last.timeline && last.timeline.kind === "replay" && this.queue.length) {
+          this.finalFrame = last;
+          return;
+        }
+        this.queue = [];
         if (last) this.draw(last, true, now);
         return;
       }
+      this.finalFrame = null;
       if (msg.historyAfter === null || !msg.answered) this.queue = [];  // reset, or stale
       const tail = this.queue[this.queue.length - 1] || this.frame;
       for (const f of frames) {
@@ -211,9 +217,15 @@
       if (!this.alive) return;
       const q = this.queue.length;
       if (q && now >= this.nextDraw - 4) {
-        this.draw(this.queue.shift(), false, now);
+        const frame = this.queue.shift();
+        this.draw(frame, false, now);
         const stretch = q >= this.low ? 1 : 1 + (MAX_STRETCH - 1) * (this.low - q) / this.low;
-        this.nextDraw = Math.max(this.nextDraw, now - FRAME_MS) + FRAME_MS * stretch;
+        const gap = (frame.timeline && frame.timeline.frameMs) || FRAME_MS;  // a replay's pace
+        this.nextDraw = Math.max(this.nextDraw, now - gap) + gap * stretch;
+        if (!this.queue.length && this.finalFrame) {
+          this.draw(this.finalFrame, true, now);
+          this.finalFrame = null;
+        }
       }
       this.maybeAsk(now);
       if (this.running || this.queue.length) this.raf = requestAnimationFrame(this.tick);

@@ -73,7 +73,7 @@ def test_step_moves_exactly_one_epoch(open_app):
 def test_a_diverging_run_stops_and_names_the_cause(open_app):
     page = open_app("?dataset=spiral&lr=10&speed=10")
     page.get_by_role("button", name="Play").click()
-    alert = page.get_by_text("The learning rate (10) is probably too high")
+    alert = page.get_by_text("Training diverged at learning rate 10")
     alert.first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Play").wait_for()
     assert page.problems == []

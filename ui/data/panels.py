@@ -12,6 +12,7 @@ from dnn_core.data import TASKS
 from dnn_core.datasets import DATASETS
 from ui import keys, session, state
 from ui.data import drawn, export, upload
+from ui import timeline
 
 ss = st.session_state
 REMOVE_RADIUS = 0.5            # input-plane units
@@ -186,4 +187,5 @@ def take_away_panel():
     st.download_button("Download the training history (CSV)",
                        lambda: export.history_csv(trainer), file_name=export.HISTORY_FILE,
                        mime="text/csv", key="history_download", on_click="ignore")
+    timeline.download_buttons(trainer, key="data")
     st.caption("Each chart downloads as PNG from the camera button in its toolbar.")

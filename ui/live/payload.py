@@ -162,6 +162,7 @@ def frame_from_snapshot(snap, thumb_res=20):
         "inputs": inputs, "inputScale": input_scale,
         "best": {"epoch": int(hist["best_epoch"]), "testLoss": float(hist["best_test_loss"])},
         "history": hist,
+        "timeline": snap.get("timeline"),     # ui.timeline: a scrubbed or replayed keyframe
     }
 
 

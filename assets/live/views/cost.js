@@ -7,6 +7,8 @@
  * grows, the curve is thinned or reset). Ranges are explicit and grow in 1-2-5 steps (x) or
  * half decades (log y), so Plotly is called a few times per run, not per frame.
  * full(): the same lines as hoverable Plotly traces.
+ * A frame of the timeline (frame.timeline: a scrubbed or replayed keyframe) gets a cursor,
+ * a vertical line at its epoch.
  */
 (function () {
   "use strict";
@@ -39,6 +41,10 @@
       this.plot = add("div", "dnnlive-plot", this.wrap);
       this.canvas = add("canvas", "dnnlive-lines", this.wrap);
       this.bestLine = add("div", "dnnlive-best", this.wrap);
+      this.cursor = add("div", "dnnlive-cursor", this.wrap);
+      this.cursor.dataset.testid = "live-cost-cursor";
+      Object.assign(this.cursor.style, { position: "absolute", left: "0", zIndex: 3, width: "0",
+        borderLeft: "2px solid #c2255c", pointerEvents: "none", display: "none" });
       this.x = [0, 10]; this.y = null; this.y2 = null; this.log = null;
       this.drawnN = 0; this.drawnGen = -1; this.mode = "fast";
       this.measure();
@@ -80,6 +86,7 @@
       this.g = this.canvas.getContext("2d");
       this.g.setTransform(dpr, 0, 0, dpr, 0, 0);
       this.bestLine.style.top = MARGIN.t + "px"; this.bestLine.style.height = this.ph + "px";
+      this.cursor.style.top = MARGIN.t + "px"; this.cursor.style.height = this.ph + "px";
       this.drawnGen = -1;
     }
 
@@ -154,6 +161,12 @@
       const show = this.spec.best && best && best.epoch >= 0 && best.epoch <= this.x[1];
       this.bestLine.style.display = show ? "block" : "none";
       if (show) this.bestLine.style.transform = `translateX(${MARGIN.l + this.sx(best.epoch)}px)`;
+    }
+    /** The timeline's cursor at a scrubbed or replayed frame's epoch, hidden otherwise. */
+    placeCursor(frame) {
+      const show = !!(frame && frame.timeline) && frame.epoch <= this.x[1];
+      this.cursor.style.display = show ? "block" : "none";
+      if (show) this.cursor.style.transform = `translateX(${MARGIN.l + this.sx(frame.epoch) - 1}px)`;
     }
     /** Paused: the same lines as hoverable traces. */
     full(ctx) {
@@ -230,7 +243,8 @@
     needsPlotly: true,
     mount(container, ctx) {
       const chart = costChart(container, ctx);
-      return { update: (f, c) => chart.update(c), full: (f, c) => chart.full(c),
+      const draw = (how) => (f, c) => { chart[how](c); chart.placeCursor(f); };
+      return { update: draw("update"), full: draw("full"),
         resize: (c) => chart.resize(c), destroy: () => chart.destroy() };
     },
   };
