@@ -165,6 +165,9 @@
       this.queue = []; this.pending = [];
       this.clearCurve(); this.histLast = null;
       this.layout(meta.views);
+      for (const e of [this.numbers.summary, this.numbers.summary.previousElementSibling]) {
+        e.style.display = meta.noNumbers ? "none" : "";   // a view with its own numbers
+      }
       this.remountViews = true;
     }
     clearCurve() { this.curve.clear(this.meta.historyColumns, this.meta.layerSizes.length - 1); }
@@ -252,7 +255,7 @@
         safe(() => (full ? view.full(frame, this.ctx) : view.update(frame, this.ctx)), name);
         record(STATS.viewMs[name] || (STATS.viewMs[name] = []), performance.now() - t);
       }
-      this.numbers.show(frame);
+      if (!this.meta.noNumbers) this.numbers.show(frame);
       setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
       this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
       this.frame = frame;

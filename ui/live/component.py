@@ -33,7 +33,8 @@ from ui.live.payload import VIEWS, history_rows, pack, points_payload
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "live"
 PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
 PLOTLY_VERSION = plotly.__version__
-VIEW_FILES = tuple(name for name, _ in VIEWS)                   # missing files are skipped
+# Missing files are skipped; "lanes" is the Compare page's view (ui/compare/live.py).
+VIEW_FILES = (*(name for name, _ in VIEWS), "lanes")
 ROUTES = {"dnn_live_assets": ASSETS, "plotly_assets": PLOTLY_DATA}   # v1 name -> folder
 
 
@@ -154,15 +155,22 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
                    meta_version=meta["version"], points_version=pts and pts["version"],
                    history=rows, history_after=after,
                    running=running, settings=settings, answered=requested_frames(key))
-    _declare_routes()
-    result = _COMPONENT(key=key, data=payload, height=height,
-                          on_more_change=on_more or _ignore,
-                          on_need_meta_change=on_need_meta or _ignore,
-                          on_click_change=on_click or _ignore)
+    result = mount(payload, key=key, height=height, on_more=on_more,
+                   on_need_meta=on_need_meta, on_click=on_click)
     sent_to = float(rows["epoch"][-1]) if len(rows["epoch"]) else after
     sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
                 epoch=sent_to, stride=hist.get("stride"))
     return result
+
+
+def mount(payload, *, key, height="content", on_more=None, on_need_meta=None, on_click=None):
+    """Mount live element `key` with a packed payload (`pack`): `live_view`'s last step,
+    and the whole of it for a view with its own frames (the Compare page's lanes)."""
+    _declare_routes()
+    return _COMPONENT(key=key, data=payload, height=height,
+                      on_more_change=on_more or _ignore,
+                      on_need_meta_change=on_need_meta or _ignore,
+                      on_click_change=on_click or _ignore)
 
 
 def _ignore():
