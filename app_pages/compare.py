@@ -26,7 +26,7 @@ panels.preset_note()
 st.markdown("**Lanes**")
 panels.lane_editor()
 panels.run_to_panel()
-live.live_panel()
+live.live_panel(when_paused=panels.results)
 
 with st.expander("Share this comparison"):
     st.markdown(

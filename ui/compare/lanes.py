@@ -25,6 +25,7 @@ from ui import state
 from ui.kinds import format_number
 
 MIN_LANES = 2
+COLORS = ("#6a3d9a", "#1b9e77", "#d95f02", "#e7298a")   # one per lane, apart from the classes
 BASE_WORD = "base"
 LANE_SEP, SETTING_SEP, VALUE_SEP = "|", ";", ":"
 

@@ -27,7 +27,6 @@ KEY = "compare_live"
 SENT = keys.LIVE_SENT + KEY
 FRAMES_PER_BATCH, MAX_FRAMES_PER_BATCH = 4, 32
 MAX_BATCH_SECONDS = 0.25
-LANE_COLORS = ("#6a3d9a", "#1b9e77", "#d95f02", "#e7298a")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100)
 
 
@@ -94,8 +93,8 @@ def meta(race, titles):
         "colors": live.COLORS, "quant": list(live.QUANT), "views": [["lanes", "Lanes"]],
         "historyColumns": columns(race), "layerSizes": [1], "noNumbers": True,
         "metricName": "r2" if t.task == "regression" else "accuracy",
-        "lanes": [{"title": title, "color": color, "layers": len(lane.trainer.history.last[
-            "grad_norm"])} for lane, title, color in zip(race.lanes, titles, LANE_COLORS)],
+        "lanes": [{"title": title, "color": color, "layers": lane.trainer.history.n_layers}
+                  for lane, title, color in zip(race.lanes, titles, lanes_.COLORS)],
     }
     text = json.dumps(info, sort_keys=True, default=str).encode()
     return {"version": hashlib.blake2b(text + str(id(race)).encode(), digest_size=6).hexdigest(),
@@ -139,8 +138,9 @@ def send(race, frames, titles, running):
 
 @st.fragment
 @guarded("the comparison's live view")
-def live_panel():
-    """Play/Pause, Step, Reset and the lanes' live view; reruns alone while training."""
+def live_panel(when_paused=None):
+    """Play/Pause, Step, Reset and the lanes' live view; reruns alone while training.
+    `when_paused()` draws more below it while the race is paused (the results table)."""
     race = run.get_race()
     titles = [lanes_.describe(s) for s in run.specs()]
     buttons = st.columns([1.2, 1, 1, 1.6, 3], vertical_alignment="bottom")
@@ -167,3 +167,5 @@ def live_panel():
             st.warning(f"Lane {lane.index + 1} ({title}) paused: {lane.trainer.message}",
                        icon=":material/warning:")
     send(race, frames, titles, on)
+    if not on and when_paused is not None:
+        when_paused()

@@ -6,7 +6,6 @@ import streamlit as st
 from ui import keys, state
 from ui.compare import lanes as lanes_
 from ui.compare import run, table
-from ui.compare.live import LANE_COLORS
 from ui.compare.presets import PRESETS
 
 SYNTAX = ("Settings as `name:value` joined by `;`, with the Playground's link names and "
@@ -72,7 +71,7 @@ def lane_editor():
         key = TEXT_KEY + str(i)
         st.session_state.setdefault(key, lanes_.format_lane(spec))
         cols = st.columns([2.6, 3, 1.5, 0.5], vertical_alignment="center")
-        cols[0].markdown(f"<span style='color:{LANE_COLORS[i]}'>■</span> **Lane {i + 1}: "
+        cols[0].markdown(f"<span style='color:{lanes_.COLORS[i]}'>■</span> **Lane {i + 1}: "
                          f"{lanes_.describe(spec)}**", unsafe_allow_html=True)
         cols[1].text_input(f"Lane {i + 1} changes", key=key, on_change=_edit, args=(i,),
                            label_visibility="collapsed", help=SYNTAX)

@@ -31,8 +31,8 @@ def _apply_preset(preset, query_params):
 
 
 def read_url(query_params):
-    """Take the preset and lanes from the URL when they differ from the session's; the
-    notes about junk go to `keys.CMP_NOTES`."""
+    """Take the preset, and the lanes when the URL's differ from those last written to it
+    (a new link), into the session; the notes about junk go to `keys.CMP_NOTES`."""
     ss, notes = st.session_state, []
     name = query_params.get("preset")
     lanes_text = query_params.get("lanes")
@@ -45,10 +45,10 @@ def read_url(query_params):
             notes += _apply_preset(preset, query_params)
             ss[keys.CMP_PRESET] = name
             lanes_text = lanes_text or preset.lanes
-    current = ss.get(keys.CMP_LANES)
-    if current is None or (lanes_text and lanes_text != lanes_.format_lanes(current)):
+    if ss.get(keys.CMP_LANES) is None or (lanes_text and lanes_text != ss.get(keys.CMP_URL)):
         specs, more = lanes_.parse_lanes(lanes_text or DEFAULT_LANES)
         ss[keys.CMP_LANES] = specs
+        ss[keys.CMP_URL] = lanes_text
         notes += more
     if notes:
         ss[keys.CMP_NOTES] = ss.get(keys.CMP_NOTES, []) + notes
@@ -56,6 +56,7 @@ def read_url(query_params):
 
 def sync_url(query_params):
     text = lanes_.format_lanes(specs())
+    st.session_state[keys.CMP_URL] = text
     if query_params.get("lanes") != text:
         query_params["lanes"] = text
 
