@@ -23,8 +23,9 @@ st.caption("Two to four runs on exactly the same data and, unless a lane changes
 panels.notes()
 panels.preset_note()
 
-st.markdown("**Lanes**")
-panels.lane_editor()
+with st.expander(f"**Lanes** ({len(run.specs())}): edit, add, remove, open one in the "
+                 "Playground", icon=":material/tune:"):
+    panels.lane_editor()
 panels.run_to_panel()
 live.live_panel(when_paused=panels.results)
 

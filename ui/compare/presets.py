@@ -57,9 +57,8 @@ PRESETS = {p.name: p for p in (
         "Eight layers deep, sigmoid's gradients shrink by a factor of at least four per "
         "layer: the gradient-norm chart shows the first layers barely moving (vanishing "
         "gradients) and its loss stays flat. Tanh and ReLU pass gradients through and learn."),
-    Preset("learning_rate", "Learning rate", {
-        "dataset": "spiral", "layers": "8,8", "activation": "tanh", "optimizer": "sgd"},
-        "lr:0.0003|lr:0.03|lr:1|lr:10", 500,
+    Preset("learning_rate", "Learning rate", {"dataset": "circle", "noise": "10"},
+        "lr:0.001|lr:0.03|lr:1|lr:10", 300,
         "Too small crawls, a good rate learns, too big jumps about, and the largest blows up: "
         "that lane pauses with its message while the others go on. Reset brings it back."),
     Preset("features", "Features against depth", {

@@ -120,6 +120,7 @@
       const m = ctx.meta;
       this.el = container;
       container.innerHTML = "";
+      if (container.parentElement) container.parentElement.style.gridColumn = "1 / -1";  // full width
       const top = add("div", container, "display:grid;grid-template-columns:minmax(0,1.5fr) minmax(0,1fr);gap:6px 16px");
       const lossBox = add("div", top), metricBox = add("div", top);
       lossBox.dataset.testid = "lanes-loss"; metricBox.dataset.testid = "lanes-metric";
