@@ -16,7 +16,8 @@
  * asks the loader for Plotly (NS.loadPlotly); when it has run, every view is mounted again
  * with it (axes, curves, hover). Panels, their order and titles come from meta.views, the
  * history columns from meta.historyColumns (rows arrive already thinned by the engine: the
- * browser only appends them), colours from meta.colors through colors.js.
+ * browser only appends them), colours from meta.colors through colors.js. A view that shows
+ * its own numbers (the Compare page's lanes) sets meta.noNumbers: the numbers row is hidden.
  */
 (function () {
   "use strict";
