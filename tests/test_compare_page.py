@@ -44,6 +44,12 @@ def test_every_preset_renders_and_runs_to_its_epochs(name):
     if name == "optimizers":
         gd, momentum, adam = results
         assert adam.train_metric > gd.train_metric and adam.test_loss < gd.test_loss
+    if name == "regularization":
+        none, l2, dropout = results
+        assert l2.test_loss < none.test_loss and dropout.test_loss < none.test_loss
+    if name == "activations":
+        sigmoid, tanh, relu = results
+        assert sigmoid.train_metric <= 0.6 and min(tanh.train_metric, relu.train_metric) >= 0.9
     if name == "learning_rate":
         assert [r.diverged for r in results] == [False, False, False, True]
         assert any("Lane 4" in w.value and "diverged" in w.value for w in at.warning)

@@ -64,7 +64,7 @@ def parse_lane(text, number=1):
 
 def parse_lanes(text):
     """The `lanes` parameter -> (list of 2..4 specs, notes); fewer lanes get base lanes."""
-    parts = [p for p in (text or "").split(LANE_SEP)]
+    parts = (text or "").split(LANE_SEP)
     notes = []
     if len(parts) > MAX_LANES:
         notes.append(f"lanes: {len(parts)} lanes given; a comparison has at most "

@@ -54,7 +54,7 @@ def race_history(race, after=None):
         hit = (at < len(own)) & (own[np.minimum(at, len(own) - 1)] == epochs)
         src = {"train": h["train_loss"] - h["train_penalty"], "test": h["test_loss"],
                "train_metric": h["train_metric"], "test_metric": h["test_metric"],
-               **{f"g{layer}": h["grad_norm"][:, layer] for layer in range(h["grad_norm"].shape[1])}}
+               **{f"g{layer}": g for layer, g in enumerate(h["grad_norm"].T)}}
         for name, col in src.items():
             out = np.full(len(epochs), np.nan)
             out[hit] = col[c][at[hit]]

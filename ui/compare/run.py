@@ -120,8 +120,3 @@ def step():
 def reset():
     set_running(False)
     get_race().reset()
-
-
-def playground_link(values):
-    """The Playground URL query (text) that opens one lane's run there."""
-    return state.to_query(values)

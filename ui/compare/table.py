@@ -6,7 +6,8 @@ import pandas as pd
 
 
 def _num(x, digits=4):
-    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else round(x, digits)
+    finite = x is not None and not (isinstance(x, float) and not math.isfinite(x))
+    return round(x, digits) if finite else None
 
 
 def results_frame(results, titles, task):
