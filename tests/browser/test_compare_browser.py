@@ -51,3 +51,13 @@ def test_play_moves_every_lane(page, tmp_path_factory):
     assert not page.problems, page.problems
     for i in range(4):
         assert page.get_by_test_id(f"lane-{i}").is_visible()
+
+
+def test_a_preset_link_sets_the_lanes_and_the_link(page):
+    page.get_by_role("link", name="Optimizers").click()
+    page.wait_for_selector('[data-testid="lane-2"]')
+    page.wait_for_selector(APP_READY)
+    page.wait_for_function("!document.querySelector('[data-testid=\"lane-3\"]')")
+    assert "preset=optimizers" in page.url and "lanes=" in page.url
+    assert page.get_by_text("Preset: Optimizers.").is_visible()
+    assert not page.problems, page.problems
