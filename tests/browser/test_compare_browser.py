@@ -41,8 +41,9 @@ def test_play_moves_every_lane(page, tmp_path_factory):
     assert all(a != b for a, b in zip(maps(page), images))
     shot = tmp_path_factory.mktemp("compare") / "compare-1280x720.png"
     page.screenshot(path=str(shot))
-    page.get_by_test_id("lanes-loss").scroll_into_view_if_needed()
+    page.get_by_test_id("lane-0-numbers").scroll_into_view_if_needed()
     page.screenshot(path=str(shot.with_name("compare-live.png")))
+    page.get_by_test_id("lane-0").screenshot(path=str(shot.with_name("compare-lane.png")))
     print("screenshot:", shot)
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector(APP_READY)

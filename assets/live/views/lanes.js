@@ -129,8 +129,8 @@
       const r2 = m.metricName === "r2";
       add("div", metricBox, "font-size:12px;font-weight:600", `${r2 ? "R²" : "Accuracy"}: train (solid), test (dashed)`);
       this.legend(metricBox, m.lanes);
-      this.loss = new Chart(lossBox, 210, { log: true });
-      this.metric = new Chart(metricBox, 210, r2 ? { range: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1] }
+      this.loss = new Chart(lossBox, 170, { log: true });
+      this.metric = new Chart(metricBox, 170, r2 ? { range: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1] }
         : { range: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
       this.lossSeries = []; this.metricSeries = [];
       m.lanes.forEach((lane, i) => {
@@ -163,7 +163,7 @@
         `${i + 1}. ${lane.title}`).title = lane.title;
       const nums = add("div", box, "font-size:11.5px;font-variant-numeric:tabular-nums;min-height:2.6em");
       nums.dataset.testid = `lane-${i}-numbers`;
-      const wrap = add("div", box, "position:relative;width:100%;aspect-ratio:1;max-width:260px");
+      const wrap = add("div", box, "position:relative;width:100%;aspect-ratio:1;max-width:220px");
       const map = add("canvas", wrap, "position:absolute;inset:0;width:100%;height:100%;image-rendering:pixelated");
       const dots = add("canvas", wrap, "position:absolute;inset:0;width:100%;height:100%");
       add("div", box, "font-size:11px;margin-top:4px;opacity:.8", "Gradient norm per layer (log)");
