@@ -13,6 +13,7 @@ SYNTAX = ("Settings as `name:value` joined by `;`, with the Playground's link na
           "changes nothing. The data (dataset, noise, n, train, seed) is shared by every lane.")
 OWN_PARAMS = ("lanes", "preset")
 TEXT_KEY = "cmp_lane_text_"
+EPOCHS_KEY = "cmp_epochs"
 
 
 def notes():
@@ -89,8 +90,8 @@ def run_to_panel():
     race = run.get_race()
     p = run.preset()
     cols = st.columns([1.3, 1.3, 1.4, 1.2, 2], vertical_alignment="bottom")
-    epochs = cols[0].number_input("Run to epoch", 1, 1_000_000,
-                                  value=p.epochs if p else 1000, step=100, key="cmp_epochs")
+    st.session_state.setdefault(EPOCHS_KEY, p.epochs if p else 1000)
+    epochs = cols[0].number_input("Run to epoch", 1, 1_000_000, step=100, key=EPOCHS_KEY)
     target = cols[1].number_input("Target test loss", 0.0, 100.0, value=0.0, step=0.01,
                                   format="%g", key="cmp_target",
                                   help="The results table reports the first epoch at or below it "

@@ -44,6 +44,7 @@ def read_url(query_params):
         else:
             notes += _apply_preset(preset, query_params)
             ss[keys.CMP_PRESET] = name
+            ss["cmp_epochs"] = preset.epochs         # the "Run to epoch" widget
             lanes_text = lanes_text or preset.lanes
     if ss.get(keys.CMP_LANES) is None or (lanes_text and lanes_text != ss.get(keys.CMP_URL)):
         specs, more = lanes_.parse_lanes(lanes_text or DEFAULT_LANES)
