@@ -33,8 +33,8 @@ from ui.live.payload import VIEWS, history_rows, pack, points_payload
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "live"
 PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
 PLOTLY_VERSION = plotly.__version__
-# Missing files are skipped; "lanes" is the Compare page's view (ui/compare/live.py).
-VIEW_FILES = (*(name for name, _ in VIEWS), "lanes")
+VIEW_FILES = tuple(name for name, _ in VIEWS)                   # missing files are skipped
+OTHER_VIEWS = ("lanes",)        # views other payloads name: the Compare page's (ui/compare)
 ROUTES = {"dnn_live_assets": ASSETS, "plotly_assets": PLOTLY_DATA}   # v1 name -> folder
 
 
@@ -73,7 +73,7 @@ def asset_urls():
     """Asset URLs relative to the app's base URL (the loader prepends it), files in load
     order: {"plotly": url, "css": url, "files": "url,url,..."}."""
     files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js")),
-             *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
+             *(ASSETS / "views" / f"{v}.js" for v in (*VIEW_FILES, *OTHER_VIEWS))]
     base = f"component/{_route('dnn_live_assets')}/"
     return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
