@@ -26,6 +26,7 @@ if __name__ == "__main__":
     page = st.navigation([
         st.Page("app_pages/playground.py", title="Playground", icon=":material/play_circle:",
                 default=True),
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("app_pages/under_the_hood.py", title="Under the hood", icon=":material/functions:"),
         st.Page("app_pages/your_data.py", title="Your data", icon=":material/upload_file:"),
     ])

@@ -89,6 +89,16 @@ class Lane:
             hits = np.flatnonzero(hist["test_loss"] <= target)
             self.reached = int(hist["epoch"][hits[0]]) if len(hits) else None
 
+    def output_map(self, res=100):
+        """The output on the res x res grid of the input plane, float32: P(class 1) (R, R),
+        class probabilities (R, R, K) or predictions (R, R); as `Trainer.snapshot`'s
+        "output", without the hidden neurons' maps."""
+        t = self.trainer
+        ev = t.evaluator
+        proba = t.head.readout(ev.forward(ev.grid_inputs(res), np.float32), t.target_scaler)
+        proba = proba.astype(np.float32)
+        return proba.reshape(res, res, -1) if proba.ndim == 2 else proba.reshape(res, res)
+
     def result(self):
         t = self.trainer
         last = t.history.last

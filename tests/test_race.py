@@ -71,3 +71,10 @@ def test_results_table_fields():
     first = hist["epoch"][np.flatnonzero(hist["test_loss"] <= 0.5)[0]]
     assert plain.reached == first
     assert plain.ms_per_epoch > 0 and plain.best_epoch >= 0
+
+
+def test_output_map_is_the_snapshots_output():
+    race = Race(BASE.replace(dataset="blobs3"), [{}, {"lr": 0.1}])
+    race.run_epochs(2)
+    for lane in race.lanes:
+        np.testing.assert_array_equal(lane.output_map(30), lane.trainer.snapshot(30)["output"])

@@ -24,3 +24,10 @@ MODEL_MESSAGE = "data_model_message"        # (kind, text) after loading a model
 HOOD_CHECK = "hood_check_result"            # (inputs, gradient check report)
 
 LIVE_SENT = "live_sent:"                    # + element key: what the browser already has
+
+CMP_LANES = "cmp_lanes"                     # the Compare page's lane specs (ui/compare/lanes)
+CMP_URL = "cmp_lanes_url"                   # the lanes text last read from or written to the URL
+CMP_PRESET = "cmp_preset"                   # the preset last applied from the URL, or None
+CMP_RACE = "cmp_race"                       # (the configs it was built from, the Race)
+CMP_RUNNING = "cmp_running"                 # Play is on for every lane
+CMP_NOTES = "cmp_notes"                     # notes about junk in the lanes or preset

@@ -16,7 +16,8 @@
  * asks the loader for Plotly (NS.loadPlotly); when it has run, every view is mounted again
  * with it (axes, curves, hover). Panels, their order and titles come from meta.views, the
  * history columns from meta.historyColumns (rows arrive already thinned by the engine: the
- * browser only appends them), colours from meta.colors through colors.js.
+ * browser only appends them), colours from meta.colors through colors.js. A view that shows
+ * its own numbers (the Compare page's lanes) sets meta.noNumbers: the numbers row is hidden.
  */
 (function () {
   "use strict";
@@ -171,6 +172,9 @@
       this.queue = []; this.pending = [];
       this.clearCurve(); this.histLast = null;
       this.layout(meta.views);
+      for (const e of [this.numbers.summary, this.numbers.summary.previousElementSibling]) {
+        e.style.display = meta.noNumbers ? "none" : "";   // a view with its own numbers
+      }
       this.remountViews = true;
     }
     clearCurve() { this.curve.clear(this.meta.historyColumns, this.meta.layerSizes.length - 1); }
@@ -264,7 +268,7 @@
         safe(() => (full ? view.full(frame, this.ctx) : view.update(frame, this.ctx)), name);
         record(STATS.viewMs[name] || (STATS.viewMs[name] = []), performance.now() - t);
       }
-      this.numbers.show(frame);
+      if (!this.meta.noNumbers) this.numbers.show(frame);
       setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
       this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
       this.frame = frame;

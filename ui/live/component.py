@@ -34,6 +34,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "live"
 PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
 PLOTLY_VERSION = plotly.__version__
 VIEW_FILES = tuple(name for name, _ in VIEWS)                   # missing files are skipped
+OTHER_VIEWS = ("lanes",)        # views other payloads name: the Compare page's (ui/compare)
 ROUTES = {"dnn_live_assets": ASSETS, "plotly_assets": PLOTLY_DATA}   # v1 name -> folder
 
 
@@ -72,7 +73,7 @@ def asset_urls():
     """Asset URLs relative to the app's base URL (the loader prepends it), files in load
     order: {"plotly": url, "css": url, "files": "url,url,..."}."""
     files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js")),
-             *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
+             *(ASSETS / "views" / f"{v}.js" for v in (*VIEW_FILES, *OTHER_VIEWS))]
     base = f"component/{_route('dnn_live_assets')}/"
     return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
@@ -154,15 +155,22 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
                    meta_version=meta["version"], points_version=pts and pts["version"],
                    history=rows, history_after=after,
                    running=running, settings=settings, answered=requested_frames(key))
-    _declare_routes()
-    result = _COMPONENT(key=key, data=payload, height=height,
-                          on_more_change=on_more or _ignore,
-                          on_need_meta_change=on_need_meta or _ignore,
-                          on_click_change=on_click or _ignore)
+    result = mount(payload, key=key, height=height, on_more=on_more,
+                   on_need_meta=on_need_meta, on_click=on_click)
     sent_to = float(rows["epoch"][-1]) if len(rows["epoch"]) else after
     sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
                 epoch=sent_to, stride=hist.get("stride"))
     return result
+
+
+def mount(payload, *, key, height="content", on_more=None, on_need_meta=None, on_click=None):
+    """Mount live element `key` with a packed payload (`pack`): `live_view`'s last step,
+    and the whole of it for a view with its own frames (the Compare page's lanes)."""
+    _declare_routes()
+    return _COMPONENT(key=key, data=payload, height=height,
+                      on_more_change=on_more or _ignore,
+                      on_need_meta_change=on_need_meta or _ignore,
+                      on_click_change=on_click or _ignore)
 
 
 def _ignore():

@@ -139,14 +139,18 @@ def _maps(stack, thumb_res):
     return quantize_signed(thumbs / scale[:, None, None]), scale
 
 
+def quantize_output(out, task):
+    """The output map (R, R) or (R, R, K) of a snapshot -> uint8 (R, R), or {cls, conf}
+    for multiclass (see the module docstring)."""
+    if out.ndim == 3:
+        return {"cls": out.argmax(axis=2).astype(np.uint8),
+                "conf": np.rint(255.0 * out.max(axis=2)).astype(np.uint8)}
+    return quantize_signed(2.0 * out - 1.0 if task == "binary" else out)
+
+
 def frame_from_snapshot(snap, thumb_res=20):
     """Quantize an engine snapshot (ENGINE_API "Snapshot dict") into one frame."""
-    out = snap["output"]
-    if out.ndim == 3:
-        output = {"cls": out.argmax(axis=2).astype(np.uint8),
-                  "conf": np.rint(255.0 * out.max(axis=2)).astype(np.uint8)}
-    else:
-        output = quantize_signed(2.0 * out - 1.0 if snap["task"] == "binary" else out)
+    output = quantize_output(snap["output"], snap["task"])
     maps = [_maps(h, thumb_res) for h in snap["neurons"]]          # [] without hidden layers
     inputs, input_scale = _maps(snap["inputs"], thumb_res)
     hist = snap["history"]
