@@ -22,4 +22,5 @@ MODEL_MESSAGE = "data_model_message"        # (kind, text) after loading a model
 
 HOOD_CHECK = "hood_check_result"            # (inputs, gradient check report)
 
+EDIT_LAST = "live_edit_last"             # id of the last diagram edit applied (ui/edit.py)
 LIVE_SENT = "live_sent:"                    # + element key: what the browser already has

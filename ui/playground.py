@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import controls, keys, live, session, share, state
+from ui import controls, edit, keys, live, session, share, state
 from ui.data import panels as data_panels
 from ui.runtime import guarded
 
@@ -113,6 +113,7 @@ def buttons():
 @guarded("the live view")
 def live_panel():
     """Buttons, status and the live view; reruns alone while training."""
+    edit.handle(live.edited("live"))
     click = live.clicked("live")
     if click:
         data_panels.draw_click(click["x"], click["y"], bool(click.get("shift")),
@@ -146,7 +147,8 @@ def live_panel():
                    meta=live.meta_from_snapshot(snaps[-1]),
                    points=trainer.points(), running=running(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
-                             "logScale": values["log_scale"], "draw": values["draw"]})
+                             "logScale": values["log_scale"], "draw": values["draw"],
+                             **edit.settings()})
 
 
 def draw_class_picker():

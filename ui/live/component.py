@@ -126,6 +126,12 @@ def clicked(key="live"):
     return value if isinstance(value, dict) and {"x", "y"} <= value.keys() else None
 
 
+def edited(key="live"):
+    """The diagram's edit event of this rerun (a dict with "op", see ui/edit.py), or None."""
+    value = (st.session_state.get(key) or {}).get("edit")
+    return value if isinstance(value, dict) and "op" in value else None
+
+
 def live_view(frames, *, meta, points=None, running=False, settings=None, key="live",
               on_more=None, on_need_meta=None, on_click=None, height="content"):
     """Mount the live view with `frames` (from `frame_from_snapshot`, oldest first).
@@ -135,7 +141,8 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
     history goes as the engine's stored rows after the last sent epoch, or whole on a
     change, a reset or when the engine thinned its rows (its `stride` changed).
     `settings`: showTest, discretize, logScale, draw (clicks on the output map send a
-    "click" trigger, see `clicked`). Returns the ComponentResult (more, need_meta, click).
+    "click" trigger, see `clicked`); the diagram's edits send an "edit" trigger (`edited`).
+    Returns the ComponentResult (more, need_meta, click, edit).
     """
     sent = st.session_state.setdefault(keys.LIVE_SENT + key, {"meta": None, "points": None,
                                                                "epoch": None, "stride": None})
@@ -158,7 +165,8 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
     result = _COMPONENT(key=key, data=payload, height=height,
                           on_more_change=on_more or _ignore,
                           on_need_meta_change=on_need_meta or _ignore,
-                          on_click_change=on_click or _ignore)
+                          on_click_change=on_click or _ignore,
+                          on_edit_change=_ignore)
     sent_to = float(rows["epoch"][-1]) if len(rows["epoch"]) else after
     sent.update(meta=meta["version"], points=pts["version"] if pts else sent["points"],
                 epoch=sent_to, stride=hist.get("stride"))

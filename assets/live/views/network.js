@@ -32,6 +32,7 @@
 
   const LEVELS = 8;
   const W_SATURATION = 2.5;
+  const LINK_BUDGET = 2000;   // links drawn at most, strongest first (see drawLinks)
   const MARGIN = { left: 64, right: 24, top: 22, bottom: 22 };
   const MAX_HEIGHT = 720, MIN_NODE = 10, MAX_NODE = 44;
   const MIN_COL_GAP = 1.3, MAX_COL_GAP = 6;
@@ -108,6 +109,7 @@
           seg.set([(a.x + 1) * g.nodePx, toPx(a.ys[i]), b.x * g.nodePx, toPx(b.ys[j])], 4 * (j * a.n + i));
       return { buckets, seg };
     });
+    st.levels = new Uint8Array(st.pairs.reduce((n, p) => n + p.seg.length / 4, 0));
     Object.assign(div.style, { width: `${g.widthPx}px`, height: `${g.heightPx}px` });
     if (!ctx.Plotly) return st;
     const layout = {
@@ -173,22 +175,38 @@
     c2d.putImageData(image, 0, 0);
   }
 
-  /** Stroke the links of each layer pair, one path per (width level, sign), thin to thick. */
+  /** Stroke the links of each layer pair, one path per (width level, sign), thin to thick.
+   *  At most LINK_BUDGET links are drawn: when there are more (8 x 32 on 7 inputs: 7,392), the
+   *  weakest width levels are left out, from the thinnest up, until the rest fit (the strongest
+   *  level is always drawn). Those links are a faint haze at the thinnest widths under the
+   *  strong ones, and rasterizing them cost most of the frame (measured in the harness). */
   function drawLinks(st, frame) {
-    const c2d = st.links;
+    const c2d = st.links, levels = st.levels, counts = new Int32Array(LEVELS);
     c2d.clearRect(0, 0, st.g.widthPx, st.g.heightPx);
+    let o = 0;
+    frame.W.forEach((W) => {
+      for (let q = 0; q < W.length; q++, o++) {
+        const a = Math.abs(W[q]);
+        counts[(levels[o] = a < W_SATURATION ? Math.round((a / W_SATURATION) * (LEVELS - 1)) : LEVELS - 1)]++;
+      }
+    });
+    let lowest = LEVELS - 1;
+    for (let kept = counts[lowest]; lowest > 0 && kept + counts[lowest - 1] <= LINK_BUDGET; ) kept += counts[--lowest];
+    st.lowestLevel = lowest;
+    o = 0;
     st.pairs.forEach(({ buckets, seg }, p) => {
       const W = frame.W[p], members = buckets.map(() => []);
-      for (let q = 0; q < W.length; q++) {
-        const a = Math.abs(W[q]), level = a < W_SATURATION ? Math.round((a / W_SATURATION) * (LEVELS - 1)) : LEVELS - 1;
+      for (let q = 0; q < W.length; q++, o++) {
+        const level = levels[o];
+        if (level < lowest) continue;
         members[2 * level + (W[q] >= 0 ? 1 : 0)].push(4 * q);
       }
       buckets.forEach(({ width, colour }, k) => {
         if (!members[k].length) return;
         c2d.beginPath();
-        for (const o of members[k]) {
-          c2d.moveTo(seg[o], seg[o + 1]);
-          c2d.lineTo(seg[o + 2], seg[o + 3]);
+        for (const m of members[k]) {
+          c2d.moveTo(seg[m], seg[m + 1]);
+          c2d.lineTo(seg[m + 2], seg[m + 3]);
         }
         c2d.lineWidth = width;
         c2d.strokeStyle = colour;
