@@ -23,12 +23,12 @@ with st.sidebar:
     if st.session_state.get("cfg_draw"):
         playground.draw_class_picker()
 
-title, link = st.columns([5, 1], vertical_alignment="bottom")
-title.markdown("#### DNN Playground", help="Build a neural network, press Play, and watch "
+top = st.container(horizontal=True, vertical_alignment="bottom")
+top.markdown("#### DNN Playground", help="Build a neural network, press Play, and watch "
                "every part of it learn: the output over the input plane, each neuron, each "
                "weight and its gradient. Settings are in the sidebar; the diagram's +/− and "
-               "nodes edit the network too.")
-with link.popover("Share", icon=":material/share:", use_container_width=True):
+               "nodes edit the network too.", width="stretch")
+with top.popover("Share", icon=":material/share:", width="content"):
     share.link_control()
 share.data_link_notice()
 for note in st.session_state.pop(keys.URL_NOTES, []):

@@ -19,6 +19,7 @@ import math
 import streamlit as st
 
 from dnn_core.activations import ACTIVATIONS
+from dnn_core.features import FEATURES
 from ui import controls, keys, session
 from ui.state import MAX_LAYERS, MAX_NEURONS, PREFIX
 
@@ -104,9 +105,10 @@ def handle(event):
 def settings():
     """What the diagram may edit (a classroom link can hide each), for the live view's
     settings: {"edit": {layers, activation, features, weights, maxLayers, maxNeurons,
-    activations: [[name, title], ...]}}."""
+    activations: [[name, title], ...], featureList: [[name, title], ...]}}."""
     return {"edit": {"layers": not controls.hidden("layers"),
                      "activation": not controls.hidden("activation"),
                      "features": not controls.hidden("features"),
                      "weights": True, "maxLayers": MAX_LAYERS, "maxNeurons": MAX_NEURONS,
-                     "activations": [[k, a.title] for k, a in ACTIVATIONS.items()]}}
+                     "activations": [[k, a.title] for k, a in ACTIVATIONS.items()],
+                     "featureList": [[k, f.title] for k, f in FEATURES.items()]}}

@@ -1,7 +1,7 @@
 """The live-chart component: engine snapshots -> one binary payload -> the browser player.
 
 One keyed Custom Components v2 element (inline, no iframe) holds the whole live view. Its
-inline JS is a small loader; assets/live/ (colors, decode, numbers, player, views/*.js) and
+inline JS is a small loader; assets/live/ (colors, decode, numbers, player, touch, views/*.js) and
 plotly.min.js (from the installed plotly package) are served by two v1 asset routes, so
 nothing comes from a CDN. The loader runs our small files at once, then starts downloading
 Plotly (not sooner: the server gzips its 4.8 MB in its event loop, 0.4-1.1 s measured,
@@ -71,7 +71,8 @@ async def serve_assets(_app):
 def asset_urls():
     """Asset URLs relative to the app's base URL (the loader prepends it), files in load
     order: {"plotly": url, "css": url, "files": "url,url,..."}."""
-    files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js")),
+    files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js",
+                                         "touch.js")),
              *(ASSETS / "views" / f"{v}.js" for v in VIEW_FILES)]
     base = f"component/{_route('dnn_live_assets')}/"
     return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",

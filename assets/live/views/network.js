@@ -118,7 +118,7 @@
       yaxis: { range: [0, g.height], visible: false, fixedrange: true },
       hovermode: "closest", hoverdistance: 24, dragmode: false,
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      annotations: columnLabels(meta, g),
+      annotations: columnLabels(meta, g, ctx.settings.edit),
     };
     ctx.Plotly.newPlot(div, [], layout, { displayModeBar: false, responsive: false });
     return st;
@@ -135,16 +135,19 @@
     return c2d;
   }
 
-  /** Column heads, activation names below, feature titles left; terse when columns are narrow. */
-  function columnLabels(meta, g) {
+  /** Column heads, activation names below, feature titles left; terse when columns are narrow.
+   *  With `edit` (the diagram's own +/- and activation boxes) hidden layers get neither. */
+  function columnLabels(meta, g, edit) {
     const last = g.cols.length - 1, narrow = g.pitchPx < 64, font = { size: narrow ? 9 : 11, color: "#555" };
     const label = (x, y, text, xanchor, yanchor) => ({ x, y, text, xref: "x", yref: "y", xanchor, yanchor,
       showarrow: false, font });
     const out = [];
     g.cols.forEach((col, c) => {
+      const hiddenCol = c > 0 && c < last;
       const head = c === 0 ? "inputs" : c === last ? "output" : narrow ? `${col.n}` : `layer ${c}: ${col.n}`;
-      out.push(label(col.x + 0.5, g.height - 2 / g.nodePx, head, "center", "top"));
-      const act = c === 0 ? "" : c === last ? meta.outputActivation : meta.activations[c - 1];
+      if (!(hiddenCol && edit && edit.layers)) out.push(label(col.x + 0.5, g.height - 2 / g.nodePx, head, "center", "top"));
+      const act = c === 0 || (hiddenCol && edit && edit.activation) ? ""
+        : c === last ? meta.outputActivation : meta.activations[c - 1];
       if (act) out.push(label(col.x + 0.5, 2 / g.nodePx, String(act).replace(/_/g, " "), "center", "bottom"));
     });
     g.cols[0].ys.forEach((y, k) => out.push(label(g.cols[0].x - 0.15, y, nodeName(meta, 0, k), "right", "middle")));
@@ -270,11 +273,19 @@
     container.appendChild(box);
     let st = build(div, links, maps, ctx), last = null;
     draw(st, neutralFrame(ctx.meta));
+    const touch = live.networkTouch(container, box, () => st, () => last, ctx);
     const rebuild = (c) => {
       if (c.Plotly) c.Plotly.purge(div);
       st = build(div, links, maps, c);
+      touch.rebuild(c);
     };
-    const adoptMeta = (c) => c.meta === st.meta || c.meta.version === st.meta.version || rebuild(c);
+    const editKey = (c) => JSON.stringify(c.settings.edit || null);
+    let edits = editKey(ctx);
+    const adoptMeta = (c) => {
+      touch.ctx = c;
+      if (editKey(c) !== edits) { edits = editKey(c); return rebuild(c); }
+      return c.meta === st.meta || c.meta.version === st.meta.version || rebuild(c);
+    };
     const view = {
       update(frame, c) {
         adoptMeta(c);
@@ -284,11 +295,13 @@
         }
         draw(st, frame);
         last = frame;
+        touch.frame(frame);
       },
       full(frame, c) {
         adoptMeta(c);
         draw(st, frame);
         last = frame;
+        touch.frame(frame);
         if (!c.Plotly) return;
         const traces = hoverTraces(st, frame);
         if (st.hover) c.Plotly.restyle(div, { text: traces.map((t) => t.text) }, [0, 1]);
@@ -297,7 +310,7 @@
       },
       /** Optional (player.js calls it on resize): redraw at the new width. */
       resize(c) {
-        if ((box.clientWidth || 640) === st.g.widthPx) return;
+        if ((container.clientWidth || 640) === st.g.widthPx) return;
         const hover = st.hover;
         rebuild(c);
         if (!last) draw(st, neutralFrame(c.meta));
@@ -306,11 +319,12 @@
       },
       destroy() {
         if (ctx.Plotly) ctx.Plotly.purge(div);
+        touch.destroy();
         box.remove();
       },
     };
     return view;
   }
 
-  live.views.network = { mount };
+  live.views.network = { mount, geometry, nodeName };
 })();
