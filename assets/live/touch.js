@@ -261,6 +261,7 @@
       });
     }
 
+    box.dnnGeometry = () => getSt().g;     // for tests and outside checks: where each node is
     box.addEventListener("pointermove", onMove);
     box.addEventListener("pointerleave", onLeave);
     box.addEventListener("click", onClick);

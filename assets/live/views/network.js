@@ -326,5 +326,5 @@
     return view;
   }
 
-  live.views.network = { mount, geometry, nodeName };
+  live.views.network = { mount, nodeName };
 })();
