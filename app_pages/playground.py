@@ -7,8 +7,9 @@ input node, a click on a link or a bias while paused.
 """
 import streamlit as st
 
-from ui import controls, keys, playground, session, share, state
+from ui import controls, edit, keys, playground, session, share, state
 
+edit.apply_pending()
 with st.sidebar:
     st.subheader("Data")
     controls.data_controls()

@@ -9,9 +9,11 @@ The browser sends one "edit" trigger (ui.live.component `edited`), a dict with a
   {"op": "feature", "name": "x1sq"}                   toggle an input feature (never the last)
   {"op": "weight", "layer": l, "out": j, "in": i, "value": v}   W[l][j, i] := v (paused)
   {"op": "weight", "layer": l, "out": j, "in": None, "value": v}  b[l][j] := v (paused)
-Settings edits go into the same `cfg_<key>` rows the sidebar widgets use (ui.controls), then
-the whole page reruns, so the sidebar follows and the page's keep-or-rebuild notice
-(controls.change_notice) says what happened. A weight edit writes into the engine
+Settings edits go into the same `cfg_<key>` rows the sidebar widgets use (ui.controls): the
+live panel keeps the event (`handle`) and reruns the whole page, whose first call
+(`apply_pending`, before any widget is drawn: Streamlit refuses a widget's key after it) writes
+it; the sidebar then follows and the page's keep-or-rebuild notice (controls.change_notice)
+says what happened. A weight edit writes into the engine
 (`Trainer.set_parameter`); the fragment's next snapshot shows it in every view.
 """
 import math
@@ -78,28 +80,33 @@ def _weight(event):
                                             None if inp is None else int(inp), float(value))
     except (TypeError, ValueError):
         return False
-    return False   # the engine changed, not the settings: the fragment alone redraws
+    return True
 
 
 OPS = {"layers": _layers, "neurons": _neurons, "activation": _activation,
        "feature": _feature, "weight": _weight}
 
 
-def apply(event):
-    """Apply one edit event (see the module docstring). Returns True when settings changed
-    (the caller reruns the whole page), False otherwise (ignored, repeated or a weight)."""
-    if not isinstance(event, dict) or event.get("op") not in OPS:
-        return False
-    if event.get("id") is not None and event.get("id") == ss.get(keys.EDIT_LAST):
-        return False
-    ss[keys.EDIT_LAST] = event.get("id")
-    return OPS[event["op"]](event)
-
-
 def handle(event):
-    """The live panel's one call: apply `event`; a settings change reruns the whole page."""
-    if apply(event):
-        st.rerun(scope="app")
+    """The live panel's call: a weight is written at once; a settings edit is kept for
+    `apply_pending` and the whole page reruns. A malformed or repeated event (same `id`) is
+    ignored."""
+    if not isinstance(event, dict) or event.get("op") not in OPS:
+        return
+    if event.get("id") is not None and event.get("id") == ss.get(keys.EDIT_LAST):
+        return
+    ss[keys.EDIT_LAST] = event.get("id")
+    if event["op"] == "weight":
+        _weight(event)
+        return
+    ss[keys.EDIT_PENDING] = event
+    st.rerun(scope="app")
+
+
+def apply_pending():
+    """The page's first call: write the kept settings edit into its rows (True if any)."""
+    event = ss.pop(keys.EDIT_PENDING, None)
+    return bool(event) and OPS[event["op"]](event)
 
 
 def settings():
