@@ -63,7 +63,7 @@ def fresh_server(request, tmp_path):
 def test_every_asset_answers_before_any_page_has_run(fresh_server):
     urls = component.asset_urls()
     wanted = [urls["plotly"], urls["css"], *urls["files"].split(",")]
-    assert len(wanted) == 6 + len(component.VIEW_FILES)     # + colors, decode, numbers, player
+    assert len(wanted) == 7 + len(component.VIEW_FILES)  # + colors, decode, numbers, player, touch
     for url in wanted:
         status, kind, body = _get(f"{fresh_server}/{url}")
         suffix = Path(url.split("?")[0]).suffix

@@ -95,9 +95,9 @@
       if (e.layers) {
         const group = el("span", "dnnlive-stepper", top);
         group.dataset.testid = "live-layers";
-        button(group, "−", "Remove the last hidden layer", hiddenN <= 0, () => send({ op: "layers", delta: -1 }));
+        button(group, "−", "One hidden layer fewer (drop the last)", hiddenN <= 0, () => send({ op: "layers", delta: -1 }));
         el("span", "dnnlive-count", group, `${hiddenN} hidden layer${hiddenN === 1 ? "" : "s"}`);
-        button(group, "+", "Add a hidden layer", hiddenN >= e.maxLayers, () => send({ op: "layers", delta: 1 }));
+        button(group, "+", "One hidden layer more", hiddenN >= e.maxLayers, () => send({ op: "layers", delta: 1 }));
       }
       if (e.features && e.featureList) {
         const unused = e.featureList.filter(([name]) => !meta.features.includes(name));
@@ -115,9 +115,9 @@
           const group = el("span", "dnnlive-stepper dnnlive-at", steps);
           group.style.left = centre;
           group.dataset.testid = `live-neurons-${c - 1}`;
-          button(group, "−", `Remove a neuron from layer ${c}`, col.n <= 1, () => send({ op: "neurons", layer: c - 1, delta: -1 }));
+          button(group, "−", `Layer ${c}: one neuron fewer`, col.n <= 1, () => send({ op: "neurons", layer: c - 1, delta: -1 }));
           el("span", "dnnlive-count", group, String(col.n));
-          button(group, "+", `Add a neuron to layer ${c}`, col.n >= e.maxNeurons, () => send({ op: "neurons", layer: c - 1, delta: 1 }));
+          button(group, "+", `Layer ${c}: one neuron more`, col.n >= e.maxNeurons, () => send({ op: "neurons", layer: c - 1, delta: 1 }));
         }
         if (e.activation) {
           const select = el("select", "dnnlive-act dnnlive-at", acts);

@@ -77,10 +77,10 @@ def sizes(page):
 def test_the_diagrams_plus_minus_and_input_nodes_change_the_run(open_app):
     page = open_app("?layers=4,2&features=x1,x2")
     assert sizes(page) == [4, 2]
-    page.locator('[data-testid="live-neurons-0"] button[aria-label^="Add"]').click()
+    page.get_by_role("button", name="Layer 1: one neuron more", exact=True).click()
     page.wait_for_function("[...document.querySelectorAll('[data-testid^=live-neurons-] "
                            ".dnnlive-count')].map(e => e.textContent).join() === '5,2'")
-    page.get_by_test_id("live-layers").get_by_role("button", name="Add a hidden layer").click()
+    page.get_by_role("button", name="One hidden layer more", exact=True).click()
     page.wait_for_function("document.querySelectorAll('[data-testid^=live-neurons-]').length === 3")
     assert sizes(page) == [5, 2, 2]
     page.wait_for_selector(APP_READY)
