@@ -1,11 +1,22 @@
-"""Playground: design a network, press Play, and watch every part of it learn live."""
+"""Playground: design a network, press Play, and watch every part of it learn live.
+
+The settings live in the sidebar; the main area is the run itself, so a projector at
+1280 x 720 shows Play, the numbers, the network and the output map without scrolling. The
+network is also edited where it is drawn (ui/edit.py): +/- on its columns, a click on an
+input node, a click on a link or a bias while paused.
+"""
 import streamlit as st
 
-from ui import controls, keys, playground, session, share
+from ui import controls, edit, keys, playground, session, share, state
 
+edit.apply_pending()
 with st.sidebar:
     st.subheader("Data")
     controls.data_controls()
+    st.subheader("Network")
+    controls.feature_controls()
+    controls.network_controls()
+    controls.output_controls(state.task_of(state.current_values(st.session_state)))
     st.subheader("Training")
     controls.training_controls()
     st.subheader("View")
@@ -13,11 +24,12 @@ with st.sidebar:
     if st.session_state.get("cfg_draw"):
         playground.draw_class_picker()
 
-title, link = st.columns([5, 1], vertical_alignment="bottom")
-title.markdown("### DNN Playground")
-title.caption("Build a neural network, press Play, and watch every part of it learn: the "
-              "output over the input plane, each neuron, each weight and its gradient.")
-with link.popover("Share", icon=":material/share:", use_container_width=True):
+top = st.container(horizontal=True, vertical_alignment="bottom")
+top.markdown("#### DNN Playground", help="Build a neural network, press Play, and watch "
+               "every part of it learn: the output over the input plane, each neuron, each "
+               "weight and its gradient. Settings are in the sidebar; the diagram's +/− and "
+               "nodes edit the network too.", width="stretch")
+with top.popover("Share", icon=":material/share:", width="content"):
     share.link_control()
 share.data_link_notice()
 for note in st.session_state.pop(keys.URL_NOTES, []):
@@ -25,18 +37,8 @@ for note in st.session_state.pop(keys.URL_NOTES, []):
 
 before = session.get_trainer().config
 session.sync_trainer()
-trainer = session.get_trainer()
-notice = controls.change_notice(before, trainer.config)
+notice = controls.change_notice(before, session.get_trainer().config)
 if notice:
     st.toast(notice, icon=":material/info:")
-
-controls.feature_controls()
-network, output = st.columns([2.6, 1.4], gap="large")
-with network:
-    st.markdown("**Hidden layers**")
-    controls.network_controls()
-with output:
-    st.markdown("**Output and loss**")
-    controls.output_controls(trainer.task)
 
 playground.live_panel()

@@ -63,8 +63,8 @@ def fresh_server(request, tmp_path):
 def test_every_asset_answers_before_any_page_has_run(fresh_server):
     urls = component.asset_urls()
     wanted = [urls["plotly"], urls["css"], *urls["files"].split(",")]
-    # + colors, decode, numbers, player and the views of other pages (the Compare lanes)
-    assert len(wanted) == 6 + len(component.VIEW_FILES) + len(component.OTHER_VIEWS)
+    # + colors, decode, numbers, player, touch and the views of other pages (the Compare lanes)
+    assert len(wanted) == 7 + len(component.VIEW_FILES) + len(component.OTHER_VIEWS)
     for url in wanted:
         status, kind, body = _get(f"{fresh_server}/{url}")
         suffix = Path(url.split("?")[0]).suffix

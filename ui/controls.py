@@ -189,12 +189,22 @@ def feature_controls():
              **_widget("features"))
 
 
+def toggle_feature(name):
+    """Add input feature `name`, or drop it unless it is the last one (the diagram's input
+    nodes)."""
+    chosen = ss[PREFIX + "features"]
+    if name not in FEATURES or chosen == (name,):
+        return
+    wanted = set(chosen) ^ {name}
+    ss[PREFIX + "features"] = tuple(f for f in FEATURES if f in wanted)
+
+
 # ---- network ------------------------------------------------------------------------
 def _set_layers(layers, acts):
     ss[PREFIX + "layers"], ss[PREFIX + "activation"] = tuple(layers), tuple(acts)
 
 
-def _add_layer(delta):
+def add_layer(delta):
     """+1: a new last layer as wide as the current last one; -1: drop the last layer."""
     layers, acts = list(ss[PREFIX + "layers"]), list(ss[PREFIX + "activation"])
     if delta > 0 and len(layers) < MAX_LAYERS:
@@ -205,7 +215,7 @@ def _add_layer(delta):
     _set_layers(layers, acts)
 
 
-def _add_neurons(i, delta):
+def add_neurons(i, delta):
     layers = list(ss[PREFIX + "layers"])
     layers[i] = min(max(layers[i] + delta, 1), MAX_NEURONS)
     _set_layers(layers, ss[PREFIX + "activation"])
@@ -237,9 +247,12 @@ STEPPER_CSS = """<style>
 </style>"""
 
 
-def _set_activation(i):
+def set_activation(i, name=None):
+    """Layer i's activation: `name`, or the value of its selectbox `activation_<i>`."""
     acts = list(ss[PREFIX + "activation"])
-    acts[i] = ss[f"activation_{i}"]
+    if name not in ACTIVATIONS and name is not None:
+        return
+    acts[i] = name or ss[f"activation_{i}"]
     _set_layers(ss[PREFIX + "layers"], acts)
 
 
@@ -261,7 +274,7 @@ def network_controls():
     layers, acts = ss[PREFIX + "layers"], ss[PREFIX + "activation"]
     with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=True):
         if not hidden("layers"):
-            _plus_minus("layers", _add_layer, (), not layers, len(layers) >= MAX_LAYERS,
+            _plus_minus("layers", add_layer, (), not layers, len(layers) >= MAX_LAYERS,
                         "Remove the last hidden layer", "Add a hidden layer")
         st.markdown(f"**{len(layers)} hidden layer{'s' * (len(layers) != 1)}**",
                     width="content", help=SCHEMA["layers"].help)
@@ -287,14 +300,14 @@ def _layer_column(i, width, act):
         if hidden("layers"):
             st.markdown(f"**{width}** neuron{'s' * (width != 1)}", width="content")
         else:
-            _plus_minus(f"neurons_{i}", _add_neurons, (i,), width <= 1, width >= MAX_NEURONS,
+            _plus_minus(f"neurons_{i}", add_neurons, (i,), width <= 1, width >= MAX_NEURONS,
                         f"Remove a neuron from layer {i + 1}",
                         f"Add a neuron to layer {i + 1}", count=width)
     if not hidden("activation"):
         ss[f"activation_{i}"] = act
         st.selectbox(f"Layer {i + 1} activation", tuple(ACTIVATIONS),
                      format_func=lambda name: ACTIVATIONS[name].title,
-                     key=f"activation_{i}", on_change=_set_activation, args=(i,),
+                     key=f"activation_{i}", on_change=set_activation, args=(i,),
                      label_visibility="collapsed", help=SCHEMA["activation"].help)
 
 

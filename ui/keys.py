@@ -23,6 +23,8 @@ MODEL_MESSAGE = "data_model_message"        # (kind, text) after loading a model
 
 HOOD_CHECK = "hood_check_result"            # (inputs, gradient check report)
 
+EDIT_LAST = "live_edit_last"             # id of the last diagram edit taken (ui/edit.py)
+EDIT_PENDING = "live_edit_pending"       # a diagram settings edit waiting for the page's run
 LIVE_SENT = "live_sent:"                    # + element key: what the browser already has
 
 CMP_LANES = "cmp_lanes"                     # the Compare page's lane specs (ui/compare/lanes)

@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import controls, keys, live, session, share, state, timeline
+from ui import controls, edit, keys, live, session, share, state, timeline
 from ui.data import panels as data_panels
 from ui.runtime import guarded
 
@@ -93,29 +93,31 @@ def train_frames(trainer, values, wanted):
 
 
 def buttons():
-    """Play/Pause, Step (one epoch), Step one batch, Reset; each hideable by a link."""
-    cols = st.columns([1.3, 1, 1.3, 1, 3.4], vertical_alignment="center")
+    """Play/Pause, Step (one epoch), Step one batch, Reset; each hideable by a link. One row
+    of content-wide buttons (whole labels at 1024 pixels), then the status (returned)."""
     on = running()
-    if not controls.hidden("play"):
-        cols[0].button("Pause" if on else "Play", key="pg_play", on_click=toggle_play,
-                       type="primary", icon=":material/pause:" if on else ":material/play_arrow:",
-                       use_container_width=True)
-    if not controls.hidden("step"):
-        cols[1].button("Step", key="pg_step", on_click=step_epoch, help="Train one epoch",
-                       icon=":material/skip_next:", use_container_width=True)
-        cols[2].button("Step one batch", key="pg_step_batch", on_click=step_batch,
-                       help="One mini-batch update", use_container_width=True)
-    if not controls.hidden("reset"):
-        cols[3].button("Reset", key="pg_reset", on_click=reset, icon=":material/replay:",
-                       help="Same seed: the same data and initial weights",
-                       use_container_width=True)
-    return cols[4]
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if not controls.hidden("play"):
+            st.button("Pause" if on else "Play", key="pg_play", on_click=toggle_play,
+                      type="primary", icon=":material/pause:" if on else ":material/play_arrow:",
+                      help="Train continuously; the views follow every epoch", width=120)
+        if not controls.hidden("step"):
+            st.button("Step", key="pg_step", on_click=step_epoch, help="Train one epoch",
+                      icon=":material/skip_next:", width="content")
+            st.button("Step one batch", key="pg_step_batch", on_click=step_batch,
+                      help="One mini-batch update", width="content")
+        if not controls.hidden("reset"):
+            st.button("Reset", key="pg_reset", on_click=reset, icon=":material/replay:",
+                      help="Same seed: the same data and initial weights", width="content")
+        status = st.container(width="stretch")
+    return status
 
 
 @st.fragment
 @guarded("the live view")
 def live_panel():
     """Buttons, status and the live view; reruns alone while training."""
+    edit.handle(live.edited("live"))
     click = live.clicked("live")
     if click:
         data_panels.draw_click(click["x"], click["y"], bool(click.get("shift")),
@@ -149,7 +151,8 @@ def live_panel():
     live.live_view(frames, meta=live.meta_from_snapshot(snap),
                    points=trainer.points(), running=running() or timeline.replaying(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
-                             "logScale": values["log_scale"], "draw": values["draw"]})
+                             "logScale": values["log_scale"], "draw": values["draw"],
+                             **edit.settings()})
 
 
 def draw_class_picker():

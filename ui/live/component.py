@@ -1,7 +1,7 @@
 """The live-chart component: engine snapshots -> one binary payload -> the browser player.
 
 One keyed Custom Components v2 element (inline, no iframe) holds the whole live view. Its
-inline JS is a small loader; assets/live/ (colors, decode, numbers, player, views/*.js) and
+inline JS is a small loader; assets/live/ (colors, decode, numbers, player, touch, views/*.js) and
 plotly.min.js (from the installed plotly package) are served by two v1 asset routes, so
 nothing comes from a CDN. The loader runs our small files at once, then starts downloading
 Plotly (not sooner: the server gzips its 4.8 MB in its event loop, 0.4-1.1 s measured,
@@ -72,7 +72,8 @@ async def serve_assets(_app):
 def asset_urls():
     """Asset URLs relative to the app's base URL (the loader prepends it), files in load
     order: {"plotly": url, "css": url, "files": "url,url,..."}."""
-    files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js")),
+    files = [*(ASSETS / f for f in ("colors.js", "decode.js", "numbers.js", "player.js",
+                                     "touch.js")),
              *(ASSETS / "views" / f"{v}.js" for v in (*VIEW_FILES, *OTHER_VIEWS))]
     base = f"component/{_route('dnn_live_assets')}/"
     return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
@@ -127,6 +128,12 @@ def clicked(key="live"):
     return value if isinstance(value, dict) and {"x", "y"} <= value.keys() else None
 
 
+def edited(key="live"):
+    """The diagram's edit event of this rerun (a dict with "op", see ui/edit.py), or None."""
+    value = (st.session_state.get(key) or {}).get("edit")
+    return value if isinstance(value, dict) and "op" in value else None
+
+
 def live_view(frames, *, meta, points=None, running=False, settings=None, key="live",
               on_more=None, on_need_meta=None, on_click=None, height="content"):
     """Mount the live view with `frames` (from `frame_from_snapshot`, oldest first).
@@ -136,7 +143,8 @@ def live_view(frames, *, meta, points=None, running=False, settings=None, key="l
     history goes as the engine's stored rows after the last sent epoch, or whole on a
     change, a reset or when the engine thinned its rows (its `stride` changed).
     `settings`: showTest, discretize, logScale, draw (clicks on the output map send a
-    "click" trigger, see `clicked`). Returns the ComponentResult (more, need_meta, click).
+    "click" trigger, see `clicked`); the diagram's edits send an "edit" trigger (`edited`).
+    Returns the ComponentResult (more, need_meta, click, edit).
     """
     sent = st.session_state.setdefault(keys.LIVE_SENT + key, {"meta": None, "points": None,
                                                                "epoch": None, "stride": None})
@@ -170,7 +178,8 @@ def mount(payload, *, key, height="content", on_more=None, on_need_meta=None, on
     return _COMPONENT(key=key, data=payload, height=height,
                       on_more_change=on_more or _ignore,
                       on_need_meta_change=on_need_meta or _ignore,
-                      on_click_change=on_click or _ignore)
+                      on_click_change=on_click or _ignore,
+                      on_edit_change=_ignore)
 
 
 def _ignore():

@@ -32,6 +32,7 @@
 
   const LEVELS = 8;
   const W_SATURATION = 2.5;
+  const LINK_BUDGET = 2000;   // links drawn at most, strongest first (see drawLinks)
   const MARGIN = { left: 64, right: 24, top: 22, bottom: 22 };
   const MAX_HEIGHT = 720, MIN_NODE = 10, MAX_NODE = 44;
   const MIN_COL_GAP = 1.3, MAX_COL_GAP = 6;
@@ -108,6 +109,7 @@
           seg.set([(a.x + 1) * g.nodePx, toPx(a.ys[i]), b.x * g.nodePx, toPx(b.ys[j])], 4 * (j * a.n + i));
       return { buckets, seg };
     });
+    st.levels = new Uint8Array(st.pairs.reduce((n, p) => n + p.seg.length / 4, 0));
     Object.assign(div.style, { width: `${g.widthPx}px`, height: `${g.heightPx}px` });
     if (!ctx.Plotly) return st;
     const layout = {
@@ -116,7 +118,7 @@
       yaxis: { range: [0, g.height], visible: false, fixedrange: true },
       hovermode: "closest", hoverdistance: 24, dragmode: false,
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      annotations: columnLabels(meta, g),
+      annotations: columnLabels(meta, g, ctx.settings.edit),
     };
     ctx.Plotly.newPlot(div, [], layout, { displayModeBar: false, responsive: false });
     return st;
@@ -133,16 +135,19 @@
     return c2d;
   }
 
-  /** Column heads, activation names below, feature titles left; terse when columns are narrow. */
-  function columnLabels(meta, g) {
+  /** Column heads, activation names below, feature titles left; terse when columns are narrow.
+   *  With `edit` (the diagram's own +/- and activation boxes) hidden layers get neither. */
+  function columnLabels(meta, g, edit) {
     const last = g.cols.length - 1, narrow = g.pitchPx < 64, font = { size: narrow ? 9 : 11, color: "#555" };
     const label = (x, y, text, xanchor, yanchor) => ({ x, y, text, xref: "x", yref: "y", xanchor, yanchor,
       showarrow: false, font });
     const out = [];
     g.cols.forEach((col, c) => {
+      const hiddenCol = c > 0 && c < last;
       const head = c === 0 ? "inputs" : c === last ? "output" : narrow ? `${col.n}` : `layer ${c}: ${col.n}`;
-      out.push(label(col.x + 0.5, g.height - 2 / g.nodePx, head, "center", "top"));
-      const act = c === 0 ? "" : c === last ? meta.outputActivation : meta.activations[c - 1];
+      if (!(hiddenCol && edit && edit.layers)) out.push(label(col.x + 0.5, g.height - 2 / g.nodePx, head, "center", "top"));
+      const act = c === 0 || (hiddenCol && edit && edit.activation) ? ""
+        : c === last ? meta.outputActivation : meta.activations[c - 1];
       if (act) out.push(label(col.x + 0.5, 2 / g.nodePx, String(act).replace(/_/g, " "), "center", "bottom"));
     });
     g.cols[0].ys.forEach((y, k) => out.push(label(g.cols[0].x - 0.15, y, nodeName(meta, 0, k), "right", "middle")));
@@ -173,22 +178,38 @@
     c2d.putImageData(image, 0, 0);
   }
 
-  /** Stroke the links of each layer pair, one path per (width level, sign), thin to thick. */
+  /** Stroke the links of each layer pair, one path per (width level, sign), thin to thick.
+   *  At most LINK_BUDGET links are drawn: when there are more (8 x 32 on 7 inputs: 7,392), the
+   *  weakest width levels are left out, from the thinnest up, until the rest fit (the strongest
+   *  level is always drawn). Those links are a faint haze at the thinnest widths under the
+   *  strong ones, and rasterizing them cost most of the frame (measured in the harness). */
   function drawLinks(st, frame) {
-    const c2d = st.links;
+    const c2d = st.links, levels = st.levels, counts = new Int32Array(LEVELS);
     c2d.clearRect(0, 0, st.g.widthPx, st.g.heightPx);
+    let o = 0;
+    frame.W.forEach((W) => {
+      for (let q = 0; q < W.length; q++, o++) {
+        const a = Math.abs(W[q]);
+        counts[(levels[o] = a < W_SATURATION ? Math.round((a / W_SATURATION) * (LEVELS - 1)) : LEVELS - 1)]++;
+      }
+    });
+    let lowest = LEVELS - 1;
+    for (let kept = counts[lowest]; lowest > 0 && kept + counts[lowest - 1] <= LINK_BUDGET; ) kept += counts[--lowest];
+    st.lowestLevel = lowest;
+    o = 0;
     st.pairs.forEach(({ buckets, seg }, p) => {
       const W = frame.W[p], members = buckets.map(() => []);
-      for (let q = 0; q < W.length; q++) {
-        const a = Math.abs(W[q]), level = a < W_SATURATION ? Math.round((a / W_SATURATION) * (LEVELS - 1)) : LEVELS - 1;
+      for (let q = 0; q < W.length; q++, o++) {
+        const level = levels[o];
+        if (level < lowest) continue;
         members[2 * level + (W[q] >= 0 ? 1 : 0)].push(4 * q);
       }
       buckets.forEach(({ width, colour }, k) => {
         if (!members[k].length) return;
         c2d.beginPath();
-        for (const o of members[k]) {
-          c2d.moveTo(seg[o], seg[o + 1]);
-          c2d.lineTo(seg[o + 2], seg[o + 3]);
+        for (const m of members[k]) {
+          c2d.moveTo(seg[m], seg[m + 1]);
+          c2d.lineTo(seg[m + 2], seg[m + 3]);
         }
         c2d.lineWidth = width;
         c2d.strokeStyle = colour;
@@ -252,11 +273,19 @@
     container.appendChild(box);
     let st = build(div, links, maps, ctx), last = null;
     draw(st, neutralFrame(ctx.meta));
+    const touch = live.networkTouch(container, box, () => st, () => last, ctx);
     const rebuild = (c) => {
       if (c.Plotly) c.Plotly.purge(div);
       st = build(div, links, maps, c);
+      touch.rebuild(c);
     };
-    const adoptMeta = (c) => c.meta === st.meta || c.meta.version === st.meta.version || rebuild(c);
+    const editKey = (c) => JSON.stringify(c.settings.edit || null);
+    let edits = editKey(ctx);
+    const adoptMeta = (c) => {
+      touch.ctx = c;
+      if (editKey(c) !== edits) { edits = editKey(c); return rebuild(c); }
+      return c.meta === st.meta || c.meta.version === st.meta.version || rebuild(c);
+    };
     const view = {
       update(frame, c) {
         adoptMeta(c);
@@ -266,11 +295,13 @@
         }
         draw(st, frame);
         last = frame;
+        touch.frame(frame);
       },
       full(frame, c) {
         adoptMeta(c);
         draw(st, frame);
         last = frame;
+        touch.frame(frame);
         if (!c.Plotly) return;
         const traces = hoverTraces(st, frame);
         if (st.hover) c.Plotly.restyle(div, { text: traces.map((t) => t.text) }, [0, 1]);
@@ -279,7 +310,7 @@
       },
       /** Optional (player.js calls it on resize): redraw at the new width. */
       resize(c) {
-        if ((box.clientWidth || 640) === st.g.widthPx) return;
+        if ((container.clientWidth || 640) === st.g.widthPx) return;
         const hover = st.hover;
         rebuild(c);
         if (!last) draw(st, neutralFrame(c.meta));
@@ -288,11 +319,12 @@
       },
       destroy() {
         if (ctx.Plotly) ctx.Plotly.purge(div);
+        touch.destroy();
         box.remove();
       },
     };
     return view;
   }
 
-  live.views.network = { mount };
+  live.views.network = { mount, nodeName };
 })();

@@ -7,7 +7,11 @@
  * Without Plotly yet (first paint, see player.js) the canvas alone is drawn; the player
  * mounts the view again once Plotly has run.
  * Colours: binary / regression on TF Playground's diverging scale (value in [-1, 1]);
- * multiclass: the class colour, from grey (confidence 1/K) to full (confidence 1).
+ * multiclass: the class colour, from grey (confidence 1/K) to full (confidence 1). A colour key
+ * under the map says so for the task, and for the links and neuron maps.
+ * A neuron looked at in the network (touch.js's "dnnlive-neuron" event: its r x r map, 128 = 0,
+ * on that neuron's own scale ±max|a|) is drawn over the output, smoothed, until the pointer
+ * leaves; the key then gives that neuron's scale.
  */
 (function () {
   "use strict";
@@ -42,8 +46,21 @@
       this.canvas.className = "dnnlive-heat";
       this.plot = document.createElement("div");
       this.plot.className = "dnnlive-plot";
-      this.wrap.append(this.canvas, this.plot);
+      this.focusCanvas = document.createElement("canvas");
+      this.focusCanvas.className = "dnnlive-focus";
+      this.focusTitle = document.createElement("div");
+      this.focusTitle.className = "dnnlive-focus-title";
+      this.focusTitle.dataset.testid = "live-output-focus";
+      this.wrap.append(this.canvas, this.focusCanvas, this.plot, this.focusTitle);
       container.appendChild(this.wrap);
+      this.key = document.createElement("div");
+      this.key.className = "dnnlive-colorkey";
+      this.key.dataset.testid = "live-output-key";
+      container.after(this.key);
+      this.showKey(null);
+      this.onNeuron = (ev) => this.focus(ev.detail);
+      this.root = container.closest(".dnnlive") || container.parentElement;
+      this.root.addEventListener("dnnlive-neuron", this.onNeuron);
       this.img = this.canvas.getContext("2d").createImageData(this.R, this.R);
       this.canvas.width = this.canvas.height = this.R;
       this.px = new Uint32Array(this.img.data.buffer);
@@ -81,8 +98,10 @@
         xaxis: axis([x0, x1], ""), yaxis: axis([y0, y1], ""), dragmode: false };
     }
     place() {
-      const s = this.canvas.style, side = this.box.side + "px";
-      s.left = MARGIN.l + "px"; s.top = MARGIN.t + "px"; s.width = side; s.height = side;
+      const side = this.box.side + "px";
+      for (const s of [this.canvas.style, this.focusCanvas.style]) {
+        s.left = MARGIN.l + "px"; s.top = MARGIN.t + "px"; s.width = side; s.height = side;
+      }
       this.wrap.style.width = this.box.w + "px";
       this.wrap.style.height = this.box.h + "px";
     }
@@ -110,6 +129,34 @@
     valueColor(v) {
       const [r, g, b] = this.ctx.colormap(NS.colors.quantize(v, this.ctx.meta.quant));
       return `rgb(${r},${g},${b})`;
+    }
+
+    // -- a neuron's map, large, and the colour key
+    focus(detail) {
+      const show = !!detail;
+      this.focusCanvas.classList.toggle("dnnlive-show", show);
+      this.focusTitle.classList.toggle("dnnlive-show", show);
+      this.canvas.style.visibility = show ? "hidden" : "";
+      this.showKey(detail);
+      if (!show) return;
+      this.ctx.paint(this.focusCanvas, detail.map, detail.r, detail.r,
+        this.ctx.lut("diverging", this.ctx.meta.colors), true);
+      this.focusTitle.textContent = `${detail.title}` +
+        (detail.scale ? `: activation, scale ±${Number(detail.scale.toPrecision(3))}` : ": input value");
+    }
+    showKey(detail) {
+      const m = this.ctx.meta, c = m.colors, swatch = (colour) =>
+        `<span class="dnnlive-swatch" style="background:${colour}"></span>`;
+      const ramp = `<span class="dnnlive-ramp" style="background:linear-gradient(90deg,${c.neg},${c.mid},${c.pos})"></span>`;
+      const esc = (t) => String(t).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+      const name = (k) => esc((m.classes || [])[k] ?? k);
+      let map;
+      if (detail) map = `${ramp} ${esc(detail.title)}: orange −, blue + (${detail.scale ? `±${Number(detail.scale.toPrecision(3))}, its own scale` : "the input's range"})`;
+      else if (m.task === "multiclass") map = (m.classes || []).map((_, k) => `${swatch(c.classes[k % c.classes.length])} class ${name(k)}`).join(" ") + " (paler: less sure)";
+      else if (m.task === "binary") map = `${swatch(c.neg)} class ${name(0)} ${ramp} ${swatch(c.pos)} class ${name(1)} (pale: unsure)`;
+      else map = `${ramp} output −1 (orange) … +1 (blue)`;
+      this.key.innerHTML = `<span class="dnnlive-key">${map}</span>` +
+        `<span class="dnnlive-key">links and neuron maps: ${swatch(c.neg)} negative, ${swatch(c.pos)} positive; thicker link: larger |w|</span>`;
     }
 
     // -- the grid
@@ -180,6 +227,8 @@
     }
     destroy() {
       this.wrap.removeEventListener("click", this.onClick);
+      this.root.removeEventListener("dnnlive-neuron", this.onNeuron);
+      this.key.remove();
       if (this.ctx.Plotly) this.ctx.Plotly.purge(this.plot);
       this.wrap.remove();
     }

@@ -23,6 +23,7 @@
     "2-4-2-3": { nFeatures: 2, hidden: [4, 2], act: "tanh", task: "multiclass", out: 3 },
     "7-8x6-1": { nFeatures: 7, hidden: [8, 8, 8, 8, 8, 8], act: "relu", task: "binary", out: 1 },
     "2-32x8-1": { nFeatures: 2, hidden: Array(8).fill(32), act: "tanh", task: "regression", out: 1 },
+    "7-32x8-3": { nFeatures: 7, hidden: Array(8).fill(32), act: "tanh", task: "multiclass", out: 3, thumbRes: 20 },
   };
   const ACT = { tanh: Math.tanh, relu: (z) => Math.max(0, z) };
 
@@ -42,7 +43,7 @@
     const c = CASES[name], feats = FEATURES.slice(0, c.nFeatures);
     return {
       version: name, task: c.task, nClasses: c.task === "multiclass" ? c.out : c.task === "binary" ? 2 : 1,
-      classes: c.task === "multiclass" ? [0, 1, 2] : [0, 1], domain: [-6, 6, -6, 6], res: 100, thumbRes: 10,
+      classes: c.task === "multiclass" ? [0, 1, 2] : [0, 1], domain: [-6, 6, -6, 6], res: 100, thumbRes: c.thumbRes || 10,
       layerSizes: [c.nFeatures, ...c.hidden, c.out], activations: c.hidden.map(() => c.act),
       features: feats.map((f) => f[0]), featureTitles: feats.map((f) => f[1]),
       lossName: { binary: "bce", multiclass: "ce", regression: "mse" }[c.task],
