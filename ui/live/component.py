@@ -7,8 +7,9 @@ nothing comes from a CDN. The loader runs our small files at once, then starts d
 Plotly and runs it after the player's first paint. The v1 route gzips Plotly's 4.8 MB on
 every request in the server's event loop (0.4-1.1 s measured, holding back other traffic),
 so an `st.App` also serves it from `PLOTLY_ROUTES`: compressed once per process at server
-start (`serve_assets`, in a thread), then sent from memory; the loader falls back to the
-v1 route where that route is missing (servers of plain scripts).
+start (`serve_assets`, in a thread), then sent from memory; the loader asks for it with a
+HEAD request first and takes the v1 route where it is missing (servers of plain scripts
+answer unknown paths with their HTML page).
 
 The routes exist from the first request of a fresh process: app.py is an `st.App` whose
 lifespan (`serve_assets`) registers them at server start, before any script run, under any
@@ -133,10 +134,12 @@ LOADER = """export default function (c) {
     const add = (src) => new Promise((ok, fail) => tag("script", { src: base + src, async: false,
       onload: ok, onerror: () => fail(new Error("live view: cannot load " + src)) }));
     tag("link", { rel: "stylesheet", href: base + d.css });
-    (W.DNNLive = W.DNNLive || {}).loadPlotly = () => add(d.plotly).catch(() => add(d.plotlyV1));
+    const pick = fetch(base + d.plotly, { method: "HEAD" }).then((r) => r.ok &&
+      /javascript/.test(r.headers.get("content-type")) ? d.plotly : d.plotlyV1, () => d.plotlyV1);
+    (W.DNNLive = W.DNNLive || {}).loadPlotly = () => pick.then(add);
     W.__dnnLiveBoot = Promise.all(d.files.split(",").map(add));
-    W.__dnnLiveBoot.then(() => tag("link", { rel: "preload", as: "script",
-      href: base + d.plotly }));
+    W.__dnnLiveBoot.then(() => pick).then((src) => tag("link", { rel: "preload",
+      as: "script", href: base + src }));
   }
   W.__dnnLiveBoot.then(() => W.DNNLive.render(c), (e) => { host.textContent = e.message; });
   return () => W.DNNLive && W.DNNLive.cleanup(root);
