@@ -33,7 +33,7 @@ if __name__ == "__main__":
     runtime.guarded(page.title)(page.run)()
     state.sync_url(st.session_state, st.query_params)
 else:
-    from ui.live.component import serve_assets
+    from ui.live.component import plotly_routes, serve_assets
 
-    app = st.App(__file__, lifespan=serve_assets)
+    app = st.App(__file__, lifespan=serve_assets, routes=plotly_routes())
 

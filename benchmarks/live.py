@@ -49,6 +49,7 @@ CONFIGS = {   # name -> (URL query, pages)
                                         "&activation=tanh&lr=0.03&batch=10&speed=1&features="
                                         "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2", 1),
 }
+PROFILE_HEADING = "## Server cost per page (profile)"   # written by hand, kept on rewrite
 OUR_MAP = '[data-testid="live-output"] canvas, canvas.dnnlive-heat'   # tfp.MAP_HOOK's selector
 OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'
 
@@ -64,13 +65,18 @@ JS_FIRST = """() => {
   if (st === 'running') F.sawRunning = true;
   if (F.app === undefined && F.sawRunning && st === 'notRunning') F.app = now;
   if (F.live === undefined && window.__dnnLive && window.__dnnLive.fullDraws > 0) F.live = now;
-  if (F.plotly === undefined && window.Plotly) F.plotly = now;
   if (F.app === undefined || F.live === undefined) return false;
   F.fcp = (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null;
   F.fullMs = window.__dnnLive.fullMs[0];
-  F.res = performance.getEntriesByType('resource').filter((e) => /plotly\.min|player\.js/
-    .test(e.name)).map((e) => [e.name.split('/').pop().split('?')[0], e.startTime, e.responseEnd]);
   return F;
+}"""
+# After Plotly has run (it loads after the canvases' first paint): its times, the resources.
+JS_PLOTLY_DONE = """() => {
+  const T = window.__dnnLive && window.__dnnLive.times;
+  if (!T || !(T.fullView > 0)) return false;
+  return {plotly: T.plotly, fullView: T.fullView, player: T.player,
+    res: performance.getEntriesByType('resource').filter((e) => /plotly\.min|player\.js/
+      .test(e.name)).map((e) => [e.name.split('/').pop().split('?')[0], e.startTime, e.responseEnd])};
 }"""
 # Time stamps and sizes of WebSocket traffic (Streamlit's one socket), for the rtt split.
 JS_WS_HOOK = """(() => {
@@ -148,6 +154,8 @@ def open_page(browser, url):
     first = page.wait_for_function(JS_FIRST, polling="raf", timeout=30_000).json_value()
     first["map"] = page.wait_for_function("__map.firstReal > 0 && __map.firstReal", polling="raf",
                                           timeout=30_000).json_value()
+    done = page.wait_for_function(JS_PLOTLY_DONE, polling="raf", timeout=30_000).json_value()
+    first.update(plotly=done["plotly"], full_view=done["fullView"], res=done["res"])
     return page, first
 
 
@@ -178,6 +186,17 @@ def measure_run(pw, base, query, pages, window_s, server_pid):
     finally:
         browser.close()
     return result
+
+
+def kept_section(path, heading=PROFILE_HEADING):
+    """The hand-written profile section of an earlier `path` (from `heading` to the next
+    "## " heading or the end), kept when the file is written again; "" when none."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(heading)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + len(heading))
+    return "\n" + text[start:end if end >= 0 else len(text)].rstrip() + "\n"
 
 
 def versions():
@@ -249,7 +268,7 @@ def main(argv=None):
             stop_tfp()
     info.update(quiet=quiet, total_s=time.monotonic() - t_start,
                 date=time.strftime("%Y-%m-%d %H:%M"), window=args.window, runs=args.runs)
-    Path(args.out).write_text(render(results, info, peers))
+    Path(args.out).write_text(render(results, info, peers) + kept_section(Path(args.out)))
     print(f"wrote {args.out}; streamlit log {log}")
 
 

@@ -108,15 +108,39 @@ class Evaluator:
 
     # ---- the grid snapshot ---------------------------------------------------------------
     def grid_inputs(self, res):
-        """Model inputs (res*res, F) float32 for the grid, built once per resolution."""
+        """Model inputs for the grid, feature-major (F, res*res) float32, built once per
+        resolution (point k = row k // res, column k % res)."""
         if res not in self._grids:
             x0, x1, y0, y1 = self.domain
             xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
             gx, gy = np.meshgrid(xs, ys)  # row i = y from y0 (bottom) to y1
             raw = np.column_stack([gx.ravel(), gy.ravel()])
             F = self.t.scaler.transform(feats.transform(raw, self.t.config.features))
-            self._grids[res] = F.astype(np.float32)
+            G = np.ascontiguousarray(F.T, dtype=np.float32)
+            G.flags.writeable = False        # snapshots hand out views of it ("inputs")
+            self._grids[res] = G
         return self._grids[res]
+
+    def grid_forward(self, G, params, hidden):
+        """`forward` on the grid in float32, feature-major: A_l = g(W_l A_{l-1} + b_l),
+        A_0 = G (F, n); appends each hidden layer's activations (n_l, n) to `hidden` and
+        returns the output (K, n). The same numbers as `forward(G.T, np.float32)`, about
+        4x faster: (n_l, n_{l-1}) @ (n_{l-1}, n) runs along long contiguous rows."""
+        A, dense = G, iter(params)
+        layers = self.t.model.layers
+        last_dense = max(i for i, layer in enumerate(layers) if isinstance(layer, Dense))
+        for i, layer in enumerate(layers):
+            if isinstance(layer, Dense):
+                W, b = next(dense)
+                A = W.astype(np.float32) @ A
+                A += b.astype(np.float32)[:, None]
+            elif isinstance(layer, Dropout):
+                continue
+            else:
+                A = type(layer).fn(A)
+                if i < last_dense:
+                    hidden.append(A)
+        return A
 
     def snapshot(self, res=100, keyframe=None):
         """The state drawn by the UI; of `keyframe` (a recorder.Keyframe) when given."""
@@ -140,8 +164,8 @@ class Evaluator:
             lr, diverged, message = float(row["lr"]), False, None
         G = self.grid_inputs(res)
         hidden = []
-        out = self.forward(G, np.float32, hidden, Wb)
-        proba = self._proba(out).astype(np.float32)
+        out = self.grid_forward(G, Wb, hidden)
+        proba = self._proba(out.T).astype(np.float32)
         grid = (res, res)
         output = proba.reshape(res, res, -1) if proba.ndim == 2 else proba.reshape(grid)
         return {
@@ -149,8 +173,8 @@ class Evaluator:
             "n_classes": t.dataset.n_classes, "classes": list(t.dataset.classes),
             "domain": self.domain, "res": res,
             "output": output,
-            "inputs": G.T.reshape(-1, res, res),
-            "neurons": [h.T.reshape(-1, res, res) for h in hidden],
+            "inputs": G.reshape(-1, res, res),
+            "neurons": [h.reshape(-1, res, res) for h in hidden],
             "layer_sizes": [len(t.config.features)] + [d.W.shape[0] for d in dense],
             "activations": list(t.config.activations),
             "features": list(t.config.features),

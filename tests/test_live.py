@@ -3,6 +3,8 @@ protocol through AppTest (the element's bytes decode to the engine's true state)
 import json
 import warnings
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -187,7 +189,8 @@ def test_loader_is_small_and_every_asset_exists():
     assert len(component.LOADER.encode()) < 3000
     declared = {route.name for route in component._declare_routes()}
     urls = component.asset_urls()
-    assert {u.split("/")[1] for u in (urls["plotly"], urls["css"])} == declared
+    assert {u.split("/")[1] for u in (urls["plotlyV1"], urls["css"])} == declared
+    assert urls["plotly"].split("?")[0] == component.PLOTLY_PATH
     files = urls["files"].split(",")
     names = [f.split("?")[0].rsplit("/", 1)[-1] for f in files]
     assert names[:4] == ["colors.js", "decode.js", "numbers.js", "player.js"]
@@ -195,6 +198,31 @@ def test_loader_is_small_and_every_asset_exists():
         path = rel.split("/", 2)[2].split("?")[0]
         assert (live.ASSETS / path).is_file()
     assert (live.PLOTLY_DATA / "plotly.min.js").is_file()
+
+
+def test_plotly_route_sends_gzip_made_once_and_plain_without_gzip():
+    import asyncio
+    import gzip
+
+    from starlette.requests import Request
+    from starlette.responses import FileResponse
+
+    def get(accept):
+        scope = {"type": "http", "method": "GET", "path": "/" + component.PLOTLY_PATH,
+                 "headers": [(b"accept-encoding", accept.encode())]}
+        return asyncio.run(component._plotly(Request(scope)))
+
+    route, = component.plotly_routes()
+    assert route.path == "/" + component.PLOTLY_PATH
+    plain = (live.PLOTLY_DATA / "plotly.min.js").read_bytes()
+    packed, again = get("gzip"), get("gzip, br")
+    assert packed.headers["content-encoding"] == "gzip", "the gzip middleware skips it"
+    assert packed.media_type == "text/javascript"
+    assert gzip.decompress(packed.body) == plain
+    assert again.body is packed.body, "compressed once per process"
+    bare = get("identity")
+    assert isinstance(bare, FileResponse) and "content-encoding" not in bare.headers
+    assert Path(bare.path).read_bytes() == plain
 
 
 def live_page():
@@ -280,3 +308,21 @@ def test_the_whole_history_is_sent_again_when_the_engine_thins_it():
     assert [g["historyAfter"] for g in got] == [0, 3, None, 9]        # thinned at epoch 8
     assert got[2]["history"]["epoch"].tolist() == [0, 2, 4, 6, 8, 9]
     assert got[3]["history"]["epoch"].tolist() == [10, 12] == hist["epoch"][-2:].tolist()
+
+
+@pytest.mark.parametrize("dataset, hidden", [("spiral", (8, 8, 8)), ("spiral3", (5,)),
+                                              ("plane", (4, 2)), ("circle", ())])
+def test_grid_snapshot_is_the_row_major_forward_pass(dataset, hidden):
+    """The feature-major grid pass gives the evaluator's float32 forward's numbers."""
+    t = Trainer(TrainConfig(dataset=dataset, hidden=hidden, seed=3))
+    t.run_epochs(2)
+    snap, ev = t.snapshot(res=30), t.evaluator
+    rows = []
+    out = ev.forward(ev.grid_inputs(30).T, np.float32, rows)
+    proba = ev._proba(out).astype(np.float32)
+    np.testing.assert_allclose(snap["output"], proba.reshape(snap["output"].shape),
+                               rtol=0, atol=2e-7)
+    assert len(snap["neurons"]) == len(hidden)
+    for got, want in zip(snap["neurons"], rows):
+        np.testing.assert_allclose(got, want.T.reshape(-1, 30, 30), rtol=0, atol=2e-7)
+    assert not snap["inputs"].flags.writeable, "a view of the cached grid"

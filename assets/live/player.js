@@ -26,7 +26,7 @@
   const FPS_CAP = 60;
   const FRAME_MS = 1000 / FPS_CAP;
   const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
-  const MAX_ASK = 32;
+  const MAX_ASK = 48;                        // ui/playground.py MAX_FRAMES_PER_BATCH
   const ASK_AGAIN_MS = 3000;
   const { decode, FormatError, Curve } = NS;   // decode.js
   const instances = new WeakMap();
@@ -212,7 +212,9 @@
         this.askWait = Math.min(8 * ASK_AGAIN_MS, 2 * this.askWait);
       }
       this.asked = now; STATS.requests++;
-      this.component.setTriggerValue("more", Math.min(MAX_ASK, Math.max(4, 2 * this.low)));
+      // Three round trips' worth: each fragment run costs the server ~25 ms of Streamlit
+      // whatever its size, so fewer, larger batches cut its CPU per frame.
+      this.component.setTriggerValue("more", Math.min(MAX_ASK, Math.max(8, 3 * this.low)));
     }
     /** Jitter buffer: full speed while the queue holds a round trip of frames, slower (down
      *  to FPS_CAP / MAX_STRETCH) as it drains, so a slow server gives even gaps, not stalls. */

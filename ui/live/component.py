@@ -4,8 +4,12 @@ One keyed Custom Components v2 element (inline, no iframe) holds the whole live 
 inline JS is a small loader; assets/live/ (colors, decode, numbers, player, touch, views/*.js) and
 plotly.min.js (from the installed plotly package) are served by two v1 asset routes, so
 nothing comes from a CDN. The loader runs our small files at once, then starts downloading
-Plotly (not sooner: the server gzips its 4.8 MB in its event loop, 0.4-1.1 s measured,
-which held back the player's files) and runs it after the player's first paint.
+Plotly and runs it after the player's first paint. The v1 route gzips Plotly's 4.8 MB on
+every request in the server's event loop (0.4-1.1 s measured, holding back other traffic),
+so an `st.App` also serves it from `PLOTLY_ROUTES`: compressed once per process at server
+start (`serve_assets`, in a thread), then sent from memory; the loader asks for it with a
+HEAD request first and takes the v1 route where it is missing (servers of plain scripts
+answer unknown paths with their HTML page).
 
 The routes exist from the first request of a fresh process: app.py is an `st.App` whose
 lifespan (`serve_assets`) registers them at server start, before any script run, under any
@@ -18,6 +22,8 @@ fragment that trains the frames asked for (`requested_frames`), packs their snap
 (`payload.frame_from_snapshot`, `payload.meta_from_snapshot`) and calls `live_view` with
 them.
 """
+import asyncio
+import gzip
 import hashlib
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,7 +31,10 @@ from pathlib import Path
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
+from streamlit import config
 from streamlit.components.v1.custom_component import CustomComponent
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
 
 from ui import keys
 from ui.live.payload import VIEWS, history_rows, pack, points_payload
@@ -36,6 +45,7 @@ PLOTLY_VERSION = plotly.__version__
 VIEW_FILES = tuple(name for name, _ in VIEWS)                   # missing files are skipped
 OTHER_VIEWS = ("lanes",)        # views other payloads name: the Compare page's (ui/compare)
 ROUTES = {"dnn_live_assets": ASSETS, "plotly_assets": PLOTLY_DATA}   # v1 name -> folder
+PLOTLY_PATH = "dnn-live/plotly.min.js"      # the st.App route, under the app's base URL
 
 
 # ---- the component -------------------------------------------------------------------
@@ -66,7 +76,40 @@ async def serve_assets(_app):
     registry = get_instance().component_registry
     for name, path in ROUTES.items():
         registry.register_component(CustomComponent(name=_route(name), path=str(path)))
+    _GZIPPED["task"] = asyncio.ensure_future(asyncio.to_thread(_gzip_plotly))
     yield
+
+
+# ---- Plotly, compressed once -----------------------------------------------------------
+_GZIPPED = {}
+
+
+def _gzip_plotly():
+    """plotly.min.js gzipped (level 6: 1.5 MB, about 0.3 s, once per process)."""
+    if "body" not in _GZIPPED:
+        _GZIPPED["body"] = gzip.compress((PLOTLY_DATA / "plotly.min.js").read_bytes(), 6,
+                                         mtime=0)
+    return _GZIPPED["body"]
+
+
+async def _plotly(request):
+    """plotly.min.js, pre-compressed when the browser takes gzip (the gzip middleware
+    leaves a response that has a Content-Encoding alone); cached for a year (the URL
+    carries plotly's version)."""
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+    if "gzip" not in request.headers.get("accept-encoding", ""):
+        return FileResponse(PLOTLY_DATA / "plotly.min.js", headers=headers,
+                            media_type="text/javascript")
+    task = _GZIPPED.get("task")
+    body = await task if task else await asyncio.to_thread(_gzip_plotly)
+    return Response(body, media_type="text/javascript",
+                    headers={**headers, "Content-Encoding": "gzip"})
+
+
+def plotly_routes():
+    """The `st.App(routes=...)` entry for the pre-compressed Plotly (see the docstring)."""
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return [Route(f"/{base}/{PLOTLY_PATH}" if base else f"/{PLOTLY_PATH}", _plotly)]
 
 
 def asset_urls():
@@ -76,7 +119,8 @@ def asset_urls():
                                      "touch.js")),
              *(ASSETS / "views" / f"{v}.js" for v in (*VIEW_FILES, *OTHER_VIEWS))]
     base = f"component/{_route('dnn_live_assets')}/"
-    return {"plotly": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
+    return {"plotly": f"{PLOTLY_PATH}?v={PLOTLY_VERSION}",
+            "plotlyV1": f"component/{_route('plotly_assets')}/plotly.min.js?v={PLOTLY_VERSION}",
             "css": base + _versioned(ASSETS / "live.css"),
             "files": ",".join(base + _versioned(f) for f in files if f.exists())}
 
@@ -92,10 +136,12 @@ LOADER = """export default function (c) {
     const add = (src) => new Promise((ok, fail) => tag("script", { src: base + src, async: false,
       onload: ok, onerror: () => fail(new Error("live view: cannot load " + src)) }));
     tag("link", { rel: "stylesheet", href: base + d.css });
-    (W.DNNLive = W.DNNLive || {}).loadPlotly = () => add(d.plotly);
+    const pick = fetch(base + d.plotly, { method: "HEAD" }).then((r) => r.ok &&
+      /javascript/.test(r.headers.get("content-type")) ? d.plotly : d.plotlyV1, () => d.plotlyV1);
+    (W.DNNLive = W.DNNLive || {}).loadPlotly = () => pick.then(add);
     W.__dnnLiveBoot = Promise.all(d.files.split(",").map(add));
-    W.__dnnLiveBoot.then(() => tag("link", { rel: "preload", as: "script",
-      href: base + d.plotly }));
+    W.__dnnLiveBoot.then(() => pick).then((src) => tag("link", { rel: "preload",
+      as: "script", href: base + src }));
   }
   W.__dnnLiveBoot.then(() => W.DNNLive.render(c), (e) => { host.textContent = e.message; });
   return () => W.DNNLive && W.DNNLive.cleanup(root);
@@ -106,8 +152,8 @@ LOADER = """export default function (c) {
 def _register():
     """The v2 component; its host element carries the asset URLs for the loader."""
     urls = asset_urls()
-    html = ('<div class="dnn-live" data-plotly="{plotly}" data-css="{css}" '
-            'data-files="{files}"></div>').format(**urls)
+    html = ('<div class="dnn-live" data-plotly="{plotly}" data-plotly-v1="{plotlyV1}" '
+            'data-css="{css}" data-files="{files}"></div>').format(**urls)
     return st.components.v2.component("dnn_live", html=html, css=".dnn-live{min-height:40px}",
                                       js=LOADER, isolate_styles=False)
 

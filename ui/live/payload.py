@@ -124,19 +124,25 @@ def quantize_signed(values):
     zero, step = QUANT
     q = np.asarray(values, dtype=np.float32) * np.float32(step)
     q += np.float32(zero)
-    np.nan_to_num(q, copy=False, nan=zero)
     np.rint(q, out=q)
-    return np.clip(q, 1, 255, out=q).astype(np.uint8)
+    np.clip(q, 1, 255, out=q)                  # +-inf -> 255, 1; NaN stays NaN
+    np.copyto(q, np.float32(zero), where=np.isnan(q))
+    return q.astype(np.uint8)
 
 
-def _maps(stack, thumb_res):
-    """(n, R, R) maps -> (uint8 (n, r, r) thumbnails of value/scale, float64 scale (n,)),
-    scale = max(1, max |thumbnail value|) per map (in float64: any finite value fits)."""
-    stack = np.asarray(stack)
-    idx = np.rint(np.linspace(0, stack.shape[-1] - 1, thumb_res)).astype(int)
-    thumbs = stack[:, idx][:, :, idx].astype(np.float64)
+def _maps(stacks, thumb_res):
+    """[(n_l, R, R) maps] -> [(uint8 (n_l, r, r) thumbnails of value/scale, float64 scale
+    (n_l,))], scale = max(1, max |thumbnail value|) per map (in float64: any finite value
+    fits); all stacks quantized in one pass."""
+    if not stacks:
+        return []
+    idx = np.rint(np.linspace(0, stacks[0].shape[-1] - 1, thumb_res)).astype(int)
+    thumbs = np.concatenate([np.asarray(s)[:, idx[:, None], idx] for s in stacks]
+                            ).astype(np.float64)
     scale = np.maximum(1.0, np.abs(thumbs).max(axis=(1, 2), initial=0.0))
-    return quantize_signed(thumbs / scale[:, None, None]), scale
+    q = quantize_signed(thumbs / scale[:, None, None])
+    cuts = np.cumsum([len(s) for s in stacks])[:-1]
+    return list(zip(np.split(q, cuts), np.split(scale, cuts)))
 
 
 def quantize_output(out, task):
@@ -151,8 +157,7 @@ def quantize_output(out, task):
 def frame_from_snapshot(snap, thumb_res=20):
     """Quantize an engine snapshot (ENGINE_API "Snapshot dict") into one frame."""
     output = quantize_output(snap["output"], snap["task"])
-    maps = [_maps(h, thumb_res) for h in snap["neurons"]]          # [] without hidden layers
-    inputs, input_scale = _maps(snap["inputs"], thumb_res)
+    (inputs, input_scale), *maps = _maps([snap["inputs"], *snap["neurons"]], thumb_res)
     hist = snap["history"]
     return {
         "epoch": int(snap["epoch"]), "step": int(snap["step"]), "lr": float(snap["lr"]),
