@@ -95,8 +95,9 @@ class Lane:
         "output", without the hidden neurons' maps."""
         t = self.trainer
         ev = t.evaluator
-        proba = t.head.readout(ev.forward(ev.grid_inputs(res), np.float32), t.target_scaler)
-        proba = proba.astype(np.float32)
+        Wb = [(d.W, d.b) for d in t.model.dense_layers()]
+        out = ev.grid_forward(ev.grid_inputs(res), Wb, [])
+        proba = t.head.readout(out.T, t.target_scaler).astype(np.float32)
         return proba.reshape(res, res, -1) if proba.ndim == 2 else proba.reshape(res, res)
 
     def result(self):
