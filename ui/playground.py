@@ -135,12 +135,14 @@ def live_panel():
         reason = stop_reason(trainer, values)
         if reason:
             _set_running(False, reason)
+    snap = None
     if running():
         wanted = live.requested_frames("live") or FRAMES_PER_BATCH
         frames, snap = train_frames(trainer, values, min(wanted, MAX_FRAMES_PER_BATCH))
-    else:
-        snaps = timeline.paused_frames(trainer, GRID, [trainer.snapshot(GRID)])
-        frames, snap = [live.frame_from_snapshot(s) for s in snaps], snaps[-1]
+    if not running():   # paused, or the run stopped itself in this batch: the timeline
+        snaps = timeline.paused_frames(trainer, GRID, [snap or trainer.snapshot(GRID)])
+        if snaps[-1] is not snap:
+            frames, snap = [live.frame_from_snapshot(s) for s in snaps], snaps[-1]
     with top:
         share.challenge_banner(trainer)
         status = buttons()

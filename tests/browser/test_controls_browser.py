@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from dnn_core.datasets import DATASETS
+
 from conftest import watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -95,6 +97,6 @@ def test_slider_names_are_said_once_and_dataset_pictures_are_described(open_app)
         assert page.get_by_role("slider", name=name, exact=True).count() == 1, name
     assert page.get_by_role("slider", name=re.compile(r"Noise \(%\) Noise")).count() == 0
     pictures = page.get_by_role("img", name=re.compile(" dataset"))
-    assert pictures.count() == 10
+    assert pictures.count() == len(DATASETS)
     assert page.get_by_role("img", name=re.compile(r"^Spiral dataset: ")).count() == 1
     assert page.get_by_role("img", name=re.compile(r"^Circle dataset \(chosen\)")).count() == 1
