@@ -234,6 +234,21 @@ def _choose_task(values, text, task, first_row):
     return task
 
 
+# Beyond this size a value's square overflows float64 on the way to the standardizer's std
+# (1e300 gave inf, so the network saw zeros): such data is refused with its row and column.
+MAX_MAGNITUDE = 1e100
+
+
+def _too_large(columns_values, columns, first_row):
+    for j, values in columns_values:
+        big = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
+        if len(big):
+            i = int(big[0])
+            raise ValueError(f"row {first_row + i}, column '{columns[j]}': {values[i]:g} is too "
+                             f"large to train on (at most {MAX_MAGNITUDE:g} in size); rescale "
+                             "the column, e.g. to other units")
+
+
 def from_arrays(X, y, task=None, columns=("x1", "x2", "label"), first_row=1, *,
                 name="your data", source="upload"):
     """Check user data and return it as a Dataset; ValueError saying what is wrong and where.
@@ -259,6 +274,8 @@ def from_arrays(X, y, task=None, columns=("x1", "x2", "label"), first_row=1, *,
         i, j, message = min(problems)
         raise ValueError(f"row {first_row + i}, column '{columns[j]}': {message}")
     task = _choose_task(labels, text, task, first_row)
+    _too_large([(0, x1), (1, x2)] + ([(2, labels)] if task == "regression" else []), columns,
+               first_row)
     X = np.column_stack([x1, x2])
     if task == "regression":
         return Dataset(X, labels, task, 1, name, (), source)

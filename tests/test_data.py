@@ -272,3 +272,15 @@ def test_override_regression_on_text_labels():
 def test_unknown_task():
     with raises("unknown task 'ranking'; valid: binary, multiclass, regression"):
         from_arrays(grid_rows(4), np.array([0, 1, 0, 1]), task="ranking")
+
+
+def test_values_too_large_to_standardize_are_refused_with_their_row_and_column():
+    from dnn_core.data import from_arrays
+
+    X = np.array([[0.5, 1.0], [1e300, 2.0], [0.1, 0.2], [0.3, 0.4]])
+    with pytest.raises(ValueError, match=r"row 2, column 'x1': 1e\+300 is too large to train on"):
+        from_arrays(X, np.array([0, 1, 0, 1]))
+    with pytest.raises(ValueError, match=r"row 3, column 'label': -1e\+200 is too large"):
+        from_arrays(X[[0, 2, 3, 0]], np.array([0.5, 1.5, -1e200, 2.5]), task="regression")
+    ok = from_arrays(X[[0, 2, 3, 0]] * 1e90, np.array([0, 1, 0, 1]))
+    assert np.isfinite(ok.X).all()
