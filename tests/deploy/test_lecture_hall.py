@@ -17,6 +17,7 @@ import pytest
 from conftest import APP_READY, REPO, epoch, free_port, wait_epoch, watch
 from deploy import healthcheck
 from deploy.lecture_hall import COOKIE, Hall
+from ui.live import component
 from ui.reconnect import NOTE
 
 pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
@@ -40,6 +41,7 @@ def pages(browser, hall):
     yield opened
     for page in opened:
         page.context.close()
+PLOTLY_PATH = component.PLOTLY_PATH   # Plotly's own pre-compressed route
 
 
 def open_link(browser, hall):
@@ -60,7 +62,7 @@ def open_link(browser, hall):
 def _record(page, response):
     if "x-replica" in response.headers:
         page.replicas.add(response.headers["x-replica"])
-    if "/component/" in response.url:
+    if "/component/" in response.url or response.url.split("?")[0].endswith(PLOTLY_PATH):
         page.assets[response.url.split("?")[0].rsplit("/", 1)[-1]] = response.status
 
 
