@@ -47,6 +47,16 @@ def box(locator):
     return found
 
 
+# Every layer's - and + on one line: true once the page's stepper CSS is in force (a crowded
+# machine can measure before it); false for good when the editor does not fit.
+SETTLED = """() => [...Array(8).keys()].every((i) => {
+  const m = document.querySelector(`.st-key-neurons_${i}_minus button`);
+  const p = document.querySelector(`.st-key-neurons_${i}_plus button`);
+  if (!m || !p) return false;
+  return Math.abs(m.getBoundingClientRect().y - p.getBoundingClientRect().y) < 2;
+})"""
+
+
 def right(b):
     return b["x"] + b["width"]
 
@@ -54,6 +64,7 @@ def right(b):
 @pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720), (1920, 1080)])
 def test_eight_layers_of_32_fit_whole(open_app, width, height):
     page = open_app(EIGHT_WIDE, width, height)
+    page.wait_for_function(SETTLED, timeout=20_000)   # the steppers' CSS has been applied
     columns = []
     for layer in range(1, 9):
         minus = box(page.get_by_role("button", name=f"Remove a neuron from layer {layer}",
