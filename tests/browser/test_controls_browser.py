@@ -53,7 +53,8 @@ SETTLED = """() => [...Array(8).keys()].every((i) => {
   const m = document.querySelector(`.st-key-neurons_${i}_minus button`);
   const p = document.querySelector(`.st-key-neurons_${i}_plus button`);
   if (!m || !p) return false;
-  return Math.abs(m.getBoundingClientRect().y - p.getBoundingClientRect().y) < 2;
+  const a = m.getBoundingClientRect(), b = p.getBoundingClientRect();
+  return Math.abs(a.y - b.y) < 2 && a.width < 40 && b.width < 40;
 })"""
 
 
