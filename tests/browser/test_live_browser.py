@@ -72,6 +72,10 @@ def test_paused_page_shows_every_view_and_the_engine_numbers(live_page):
 
 def test_play_animates_the_output_map_and_pause_stops_it(live_page):
     page = live_page
+    # Views wait for Plotly and are mounted again once it has run (by design): watch for
+    # removed plots only after that.
+    page.wait_for_function("window.__dnnLive && window.__dnnLive.times.fullView > 0",
+                           timeout=60_000)
     page.evaluate("""() => { window.__removedPlots = [];
         new MutationObserver(ms => ms.forEach(m => m.removedNodes.forEach(n => {
             if (n.nodeType === 1 && (n.matches('.js-plotly-plot, .dnn-live')
