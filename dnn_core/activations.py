@@ -151,8 +151,7 @@ class Sigmoid(Activation):
         """sigma(z) = e^min(z,0) / (1 + e^-|z|): both exponents <= 0, so nothing overflows."""
         S = np.minimum(Z, 0.0, out=out)
         np.exp(S, out=S)
-        E = np.abs(Z)
-        np.negative(E, out=E)
+        E = np.copysign(Z, -1.0)   # -|z|
         np.exp(E, out=E)
         E += 1.0
         S /= E
@@ -212,8 +211,7 @@ class Softplus(Activation):
     @staticmethod
     def fn(Z, out=None):
         """ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|), finite for any z."""
-        A = np.abs(Z, out=out)
-        np.negative(A, out=A)
+        A = np.copysign(Z, -1.0, out=out)   # -|z|
         np.exp(A, out=A)
         np.log1p(A, out=A)
         A += np.maximum(Z, 0.0)

@@ -13,6 +13,8 @@ targets ±1.
 """
 from dataclasses import dataclass
 
+import numpy as np
+
 from .losses import sigmoid, softmax
 
 ACTIVATE = {"sigmoid": sigmoid, "softmax": softmax, "tanh": None, "identity": None}
@@ -33,6 +35,16 @@ class Head:
         fn = ACTIVATE[self.activation]
         return out.copy() if fn is None else fn(out)
 
+    def labels(self, out):
+        """The predicted class (n,) for the network output `out` (n, K) of a classifier:
+        the most probable class, or class 1 when P(class 1) >= 0.5 (the same labels as
+        thresholding `readout`, bit for bit)."""
+        if self.activation == "softmax":
+            return softmax(out).argmax(axis=1)
+        if self.activation == "sigmoid":
+            return _sigmoid_at_least_half(out[:, 0])
+        return (out[:, 0] + 1.0) / 2.0 >= 0.5
+
     def readout(self, out, target_scaler):
         """P(class 1) (n,), class probabilities (n, K) or predictions in the data's units
         (n,) from the network output `out` (n, K)."""
@@ -43,6 +55,19 @@ class Head:
         if self.activation == "tanh":
             return (out[:, 0] + 1.0) / 2.0
         return out[:, 0] * target_scaler.std + target_scaler.mean
+
+
+def _sigmoid_at_least_half(z):
+    """sigmoid(z) >= 0.5 for logits z (n,), mostly without computing sigmoid.
+
+    `sigmoid` computes e^min(z,0) / (1 + e^-|z|): for z >= 0 that is 1 / (1 + e^-z) with
+    1 + e^-z <= 2, so >= 0.5; for z < 0 it is e / (1 + e) with e = e^z, which is below 0.5
+    unless e rounds to 1 (|z| below about 2^-53). Logits in [-2^-50, 0) (met in practice
+    only near a zero network) are left to `sigmoid` itself.
+    """
+    if np.abs(z).min() < 2.0**-50:
+        return sigmoid(z) >= 0.5
+    return z >= 0.0
 
 
 def output_head(loss_name, task):

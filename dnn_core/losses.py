@@ -68,8 +68,7 @@ class BCEWithLogitsLoss(Loss):
     def forward(self, output, target):
         z = self.output = output
         t = self.target = _matching(target, output)
-        E = np.abs(z, out=reusable(self._exp, z.shape))
-        np.negative(E, out=E)
+        E = np.copysign(z, -1.0, out=reusable(self._exp, z.shape))   # -|z|
         np.exp(E, out=E)
         self.exp_neg_abs = E
         L = np.log1p(E)

@@ -25,7 +25,7 @@ def _flat_pair(y_true, y_pred, allow_empty=False):
 def accuracy(y_true, y_pred):
     """Fraction of labels predicted exactly right, in [0, 1]."""
     y_true, y_pred = _flat_pair(y_true, y_pred)
-    return float(np.mean(y_true == y_pred))
+    return np.count_nonzero(y_true == y_pred) / y_true.size   # = np.mean, exactly
 
 
 def confusion_matrix(y_true, y_pred, n_classes):

@@ -5,6 +5,7 @@ backward = step 8 (`model_backward`): dA[l-1] = layer_l.backward(dA[l]), filling
 """
 from .activations import get_activation
 from .layers import Dense, Dropout, Layer
+from .params import pack
 from .steps import model_backward, model_forward
 
 
@@ -13,15 +14,26 @@ class Sequential(Layer):
 
     forward(X (n, in)) -> output (n, out): the last layer's buffer (see `layers`: valid until
     the next forward with the same batch size). backward(dOutput) -> dX (n, in).
+    `values` and `grads` (P,): every parameter and gradient, raveled in `parameters()`
+    order; each Param is a view of its slice (see `params.pack`), in a copy too.
     """
 
-    __slots__ = ("layers",)
+    __slots__ = ("layers", "values", "grads")
 
     def __init__(self, layers):
         super().__init__()
         self.layers = list(layers)
         for l, dense in enumerate(self.dense_layers(), start=1):
             dense.weight.name, dense.bias.name = f"W{l}", f"b{l}"
+        self.values, self.grads = pack(self.parameters())
+
+    def __getstate__(self):
+        return {"layers": self.layers, "training": self.training}
+
+    def __setstate__(self, state):
+        # A copy's Params hold arrays of their own: lay them out in new vectors.
+        self.layers, self.training = state["layers"], state["training"]
+        self.values, self.grads = pack(self.parameters())
 
     def forward(self, X):
         return model_forward(self, X)

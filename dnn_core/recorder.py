@@ -79,7 +79,8 @@ def optimizer_state(opt):
         return None
     return {"name": opt.name, "hyper": opt.hyper(), "t": getattr(opt, "t", None),
             "keys": list(opt.STATE),
-            "state": np.concatenate([getattr(opt, key) for key in opt.STATE] or [np.empty(0)])}
+            "state": np.concatenate([getattr(opt, key) for key in opt.STATE]) if opt.STATE
+            else np.empty(0)}
 
 
 def same_optimizer(opt, saved):

@@ -28,6 +28,10 @@ class Evaluator:
         self.loss = get_loss(trainer.loss_name)
         self.domain = input_domain(trainer.dataset.X)
         self._grids = {}
+        self._dense = trainer.model.dense_layers()
+        # The layers as the evaluation runs them: (Dense, None) or (None, g); no dropout.
+        self._plan = [(layer, None) if isinstance(layer, Dense) else (None, type(layer).fn)
+                      for layer in trainer.model.layers if not isinstance(layer, Dropout)]
 
     # ---- forward as a pure function --------------------------------------------------
     def forward(self, X, dtype=np.float64, hidden=None, params=None):
@@ -67,22 +71,20 @@ class Evaluator:
         """`forward(X)` in float64 without its per-call checks (the same operations, so
         the same numbers): the per-epoch evaluation's hot path."""
         A = X
-        for layer in self.t.model.layers:
-            if isinstance(layer, Dense):
-                A = A @ layer.W.T
-                A += layer.b
-            elif not isinstance(layer, Dropout):
-                A = type(layer).fn(A)
+        for dense, g in self._plan:
+            if g is None:
+                A = A @ dense.weight.value.T
+                A += dense.bias.value
+            else:
+                A = g(A)
         return A
 
     def _data_loss_and_metric(self, X, T, y):
         out = self._forward64(X)
         loss = float(self.loss.forward(out, T))
-        p = self._proba(out)
         if self.t.task == "regression":
-            return loss, metrics.r2_score(y, p)
-        pred = p.argmax(axis=1) if p.ndim == 2 else (p >= 0.5).astype(np.int64)
-        return loss, metrics.accuracy(y, pred)
+            return loss, metrics.r2_score(y, self._proba(out))
+        return loss, np.count_nonzero(self.t.head.labels(out) == y) / len(y)  # accuracy
 
     def epoch_row(self):
         t, cfg = self.t, self.t.config
@@ -93,7 +95,7 @@ class Evaluator:
         else:
             te_loss, te_metric = tr_loss, tr_metric
         penalty = regz.penalty(t.params, cfg.reg, cfg.reg_rate) if cfg.reg != "none" else 0.0
-        dense = t.model.dense_layers()
+        dense = self._dense
         return {
             "epoch": t.epoch,
             "train_loss": tr_loss + penalty,

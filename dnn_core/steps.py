@@ -132,6 +132,9 @@ def activation_backward(activation, dA, out=None):
     Computed block by block (`blocks`): g' of a block is still in cache when dA multiplies it.
     """
     dZ = np.empty_like(activation.Z) if out is None else out
+    if dZ.size <= 2 * BLOCK:   # one block (see `blocks`), without the loop
+        return np.multiply(activation.derivative(activation.Z, activation.A, out=dZ), dA,
+                           out=dZ)
     for Z, A, dA_block, dZ_block in blocks(activation.Z, activation.A, dA, dZ):
         np.multiply(activation.derivative(Z, A, out=dZ_block), dA_block, out=dZ_block)
     return dZ

@@ -15,9 +15,11 @@ One update is four named phases, which "Under the hood" calls one by one on a co
 penalty's gradient) and `apply_update` (step 9 at the scheduled rate).
 
 A run that diverges (see `divergence.py`) says so in its record and `message`, and later
-steps refuse until `reset()` (or a rewind to a keyframe before it).
+steps refuse until `reset()` (or a rewind to a keyframe before it). Saving, putting back and
+rewinding the run's state are in `run_state.py`.
 """
-from dataclasses import dataclass
+import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -32,15 +34,14 @@ from .losses import get_loss
 from .model import build_mlp
 from .optimizers import make_optimizer
 from .prepare import prepare_data
-from .recorder import (Keyframe, Recorder, flatten, optimizer_state, restore_optimizer,
-                       same_optimizer, unflatten)
+from .recorder import Recorder
+from .run_state import RunState
 from .schedules import make_schedule
 from .snapshot import Evaluator
 from .steps import compute_cost, model_backward, model_forward, update_parameters
 
 
-@dataclass(frozen=True)
-class StepRecord:
+class StepRecord(NamedTuple):
     """What one call to `step` or `run_epochs` did. `loss` is the last mini-batch's cost."""
 
     epoch: int
@@ -51,7 +52,7 @@ class StepRecord:
     message: str = None
 
 
-class Trainer:
+class Trainer(RunState):
     """One training run. `data` (a `data.Dataset`) replaces the config's toy dataset."""
 
     def __init__(self, config=None, data=None):
@@ -82,7 +83,7 @@ class Trainer:
         self.model.dense_layers()[0].input_grad = False  # nothing uses dJ/dX of the data
         self.loss = get_loss(self.loss_name)
         self.params = self.model.parameters()
-        self._backup = [p.value.copy() for p in self.params]
+        self._backup = self.model.values.copy()   # the parameters before the last update
         self.evaluator = Evaluator(self)
         self.epoch = 0
         self.steps = 0
@@ -174,7 +175,8 @@ class Trainer:
 
     def forward(self, X):
         """Phase 1 (steps 2-4): the network's output (n, K) in training mode (dropout on)."""
-        self.model.train()
+        if not self.model.training:   # the evaluation never switches it: it runs apart
+            self.model.train()
         return model_forward(self.model, X)
 
     def cost(self, out, T):
@@ -196,8 +198,7 @@ class Trainer:
         """Phase 4 (step 9): the optimizer's update at the schedule's rate. The parameters
         from before it are kept: a weight it makes non-finite shows in the next step's loss
         (or the epoch's evaluation), which puts them back."""
-        for keep, p in zip(self._backup, self.params):
-            np.copyto(keep, p.value)
+        np.copyto(self._backup, self.model.values)
         self.optimizer.lr = self.schedule(self.epoch)
         update_parameters(self.optimizer)
 
@@ -206,13 +207,13 @@ class Trainer:
         """One mini-batch update; at the end of an epoch, evaluate and record history.
         With `indices` (training-set rows), update on exactly those samples instead; the
         epoch's shuffled order is left as it was."""
-        if self.diverged:
+        if self.watch.cause is not None:   # diverged
             return StepRecord(self.epoch, self.steps, np.nan, False, True, self.message)
         _, X, T = self.batch_for(indices)
         data_cost, penalty = self.cost(self.forward(X), T)
         cost = data_cost + penalty
         self.backward()
-        if not np.isfinite(cost):
+        if not math.isfinite(cost):
             return self._diverge(f"the loss became {cost} at epoch {self.epoch}", restore=True)
         self.apply_update()
         self.steps += 1
@@ -249,15 +250,15 @@ class Trainer:
 
     def _diverge(self, what, restore=False):
         if restore:
-            for keep, p in zip(self._backup, self.params):
-                np.copyto(p.value, keep)
+            np.copyto(self.model.values, self._backup)
         self.watch.trip(what, self.optimizer.lr, self.config.lr)
         return StepRecord(self.epoch, self.steps, np.nan, False, True, self.message)
 
     def _end_epoch(self):
         """Evaluate both sets, append a history row and a keyframe; False if diverged."""
         row = self.evaluator.epoch_row()
-        if not np.isfinite([row["train_loss"], row["test_loss"], *row["weight_norm"]]).all():
+        if not all(map(math.isfinite, (row["train_loss"], row["test_loss"],
+                                       *row["weight_norm"]))):
             self._diverge(f"the loss or a weight became non-finite at epoch {self.epoch}",
                           restore=True)
             return False
@@ -268,42 +269,6 @@ class Trainer:
             return False
         self.record.add(self._keyframe(row))
         return True
-
-    # ---- the recorded run -----------------------------------------------------------
-    def _keyframe(self, row):
-        opt = self.optimizer   # a state-less optimizer (plain SGD) costs nothing to keep
-        optimizer = optimizer_state(opt) if self.record.keeps_optimizer or not opt.STATE else None
-        return Keyframe(self.epoch, self.steps, flatten(p.value for p in self.params),
-                        flatten((p.grad for p in self.params), np.float32), optimizer,
-                        self._rng_states(), self.watch.blowup_epochs, row)
-
-    def _rng_states(self):
-        return {"shuffle": self._shuffle_rng.bit_generator.state,
-                "dropout": self.dropout_rng.bit_generator.state}
-
-    def rewind(self, i):
-        """Continue from keyframe i: its weights, epoch, update count, random streams and
-        history row come back; later keyframes and history rows are dropped; a divergence
-        after it is forgotten. Returns True when the optimizer's state came back too (the
-        keyframe kept it and the optimizer and its settings are the same), False when the
-        optimizer starts afresh."""
-        kf = self.record[i]
-        self.record.truncate(i)
-        shapes = [p.value.shape for p in self.params]
-        self._put_back(unflatten(kf.weights, shapes), unflatten(kf.grads, shapes), kf.epoch,
-                       kf.steps, kf.rng)
-        self.watch.cause, self.watch.blowup_epochs = None, kf.blowup_epochs
-        self.history.truncate(kf.row)
-        restored = same_optimizer(self.optimizer, kf.optimizer)
-        self._apply_hyper(new_optimizer=not restored)
-        if restored:
-            restore_optimizer(self.optimizer, kf.optimizer)
-        return restored
-
-    def snapshot_at(self, i, res=100):
-        """The snapshot of keyframe i (same fields as `snapshot`), computed from its
-        weights without touching the run."""
-        return self.evaluator.snapshot(res, self.record[i])
 
     # ---- editing by hand --------------------------------------------------------------
     def set_parameter(self, layer, out, inp, value):
@@ -324,62 +289,15 @@ class Trainer:
         if not np.isfinite(value):
             raise ValueError(f"a parameter must be a finite number, not {value}")
         k = next(k for k, p in enumerate(self.params) if p is param)
+        flat = sum(p.value.size for p in self.params[:k]) + np.ravel_multi_index(
+            where, param.value.shape)   # its place in model.values, a keyframe, the backup
         old = float(param.value[where])
         param.value[where] = value
-        self._backup[k][where] = value
+        self._backup[flat] = value
         keyframes = self.record.keyframes()
         if keyframes and (keyframes[-1].epoch, keyframes[-1].steps) == (self.epoch, self.steps):
-            start = sum(p.value.size for p in self.params[:k])
-            keyframes[-1].weights[start + np.ravel_multi_index(where, param.value.shape)] = value
+            keyframes[-1].weights[flat] = value
         return old
-
-    # ---- the whole state ------------------------------------------------------------
-    def state_dict(self):
-        """The run's whole state as plain values and arrays (copies): a Trainer built from
-        the same config and data continues bit for bit after `load_state_dict`."""
-        return {
-            "params": [p.value.copy() for p in self.params],
-            "grads": [p.grad.copy() for p in self.params],
-            "optimizer": self.optimizer.state_dict(),
-            "epoch": self.epoch, "steps": self.steps, "cursor": self._cursor,
-            "order": None if self._order is None else self._order.copy(),
-            "rng": self._rng_states(),
-            "divergence": self.watch.state_dict(),
-            "history": self.history.state_dict(),
-            "record": self.record.state_dict(),
-        }
-
-    def load_state_dict(self, state):
-        """Put back a `state_dict()`; ValueError saying what does not fit this run."""
-        self._put_back(state["params"], state["grads"], state["epoch"], state["steps"],
-                       state["rng"], state["cursor"], state["order"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.watch.load_state_dict(state["divergence"])
-        self.history.load_state_dict(state["history"])
-        self.record.load_state_dict(state["record"])
-
-    def _put_back(self, params, grads, epoch, steps, rng, cursor=0, order=None):
-        """Parameters and gradients (one array per Param), counters, the epoch's order and
-        the random streams; ValueError on anything that does not fit this network."""
-        if len(params) != len(self.params) or len(grads) != len(self.params):
-            raise ValueError(f"{len(params)} parameter arrays for a network of "
-                             f"{len(self.params)}")
-        for i, (p, saved, grad) in enumerate(zip(self.params, params, grads)):
-            if np.shape(saved) != p.value.shape or np.shape(grad) != p.value.shape:
-                raise ValueError(f"parameter {i} has shape {np.shape(saved)}, expected "
-                                 f"{p.value.shape}")
-            if not np.isfinite(saved).all():
-                raise ValueError(f"parameter {i} holds non-finite values")
-            np.copyto(p.value, saved)
-            np.copyto(p.grad, grad)
-        if order is not None and sorted(np.asarray(order).tolist()) != list(self._all_rows):
-            raise ValueError("the epoch's order is not a permutation of the training rows")
-        if not 0 <= int(cursor) < len(self.X_train):
-            raise ValueError(f"the epoch's cursor {cursor} is outside the training set")
-        self.epoch, self.steps, self._cursor = int(epoch), int(steps), int(cursor)
-        self._order = None if order is None else np.asarray(order, dtype=np.int64)
-        self._shuffle_rng.bit_generator.state = rng["shuffle"]
-        self.dropout_rng.bit_generator.state = rng["dropout"]
 
     # ---- reading the state ----------------------------------------------------------
     def predict_proba(self, X_raw):

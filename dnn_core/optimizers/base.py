@@ -3,6 +3,7 @@ settings several optimizers share (eps)."""
 import numpy as np
 
 from ..hyper import Hyper
+from ..params import as_vector
 
 EPS_STEPS = (1e-10, 1e-8, 1e-6, 1e-4)
 EPS_HELP = ("Added to the root in the denominator so a tiny gradient history cannot make "
@@ -13,10 +14,13 @@ EPS = Hyper("eps", "ε", 1e-8, 1e-12, 0.1, EPS_STEPS, EPS_HELP)
 class Optimizer:
     """Base: the parameters, `lr`, and flat state vectors named by `STATE`.
 
-    The gradients are gathered into one flat vector g (parameters in order, each raveled),
-    the rule fills the flat vector `delta`, and each parameter takes `value -= delta` on its
-    slice. The six tensors of a 2-8-8-1 net cost one gather, one rule over one vector and six
-    subtractions instead of the whole rule six times (Adam: 11 us a step instead of 40).
+    The rule reads one flat vector g (parameters in order, each raveled) and fills the flat
+    vector `delta`; then `value -= delta`. Parameters of a `Sequential` already lie in one
+    vector (`params.pack`): g is the model's gradient vector and the update is one
+    subtraction over its value vector. Parameters laid out any other way are gathered into g
+    and updated slice by slice: the same numbers. The six tensors of a 2-8-8-1 net cost one
+    rule over one vector instead of the whole rule six times (Adam: 11 us a step instead of
+    40), and with the vectors one call instead of thirteen around it.
     """
 
     name = ""
@@ -50,16 +54,25 @@ class Optimizer:
         self._delta_views = self._split(self._delta)
         for key in self.STATE:
             setattr(self, key, np.zeros_like(self._g))
+        self._vectors = self._find_vectors()
+
+    def _find_vectors(self):
+        """(values, grads): the (P,) vectors the parameters lie in, or None (see `step`)."""
+        values = as_vector([p.value for p in self.params])
+        grads = as_vector([p.grad for p in self.params])
+        return None if values is None or grads is None else (values, grads)
 
     def __getstate__(self):
-        # The delta views must point into this object's own `_delta` after a copy.
+        # The views must point into this object's own `_delta`, and the vectors be found
+        # again among the copied parameters, after a copy.
         state = dict(self.__dict__)
-        del state["_delta_views"]
+        del state["_delta_views"], state["_vectors"]
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._delta_views = self._split(self._delta)
+        self._vectors = self._find_vectors()
 
     def _split(self, flat):
         """Views of a flat vector, one per parameter, shaped like the parameter."""
@@ -68,6 +81,11 @@ class Optimizer:
 
     def step(self):
         """One update of every parameter, in place, from its current `grad`."""
+        if self._vectors is not None:
+            values, g = self._vectors
+            self._rule(g, self._delta)
+            np.subtract(values, self._delta, out=values)
+            return
         np.concatenate([p.grad.ravel() for p in self.params], out=self._g)
         self._rule(self._g, self._delta)
         for p, delta in zip(self.params, self._delta_views):
