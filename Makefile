@@ -11,7 +11,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: run test test-fast test-deploy bench bench-live bench-capacity soak browser clean
+.PHONY: run test test-fast test-deploy bench bench-race bench-live bench-capacity soak browser clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test-deploy: $(BIN)/.dev browser
 
 bench: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.engine
+
+# Compare's Run to epoch (the init preset, 3 x 15,000 epochs) with a PyTorch loop beside it.
+bench-race: $(BIN)/.bench
+	$(BIN)/python -m benchmarks.race
 
 # The app in Chromium, with TF Playground beside it in the same rounds when TFP_DIST names a
 # build of it (see benchmarks/tfp.py); about 10 minutes on a quiet machine.

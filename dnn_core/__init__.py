@@ -11,7 +11,8 @@ Rows are samples (X has shape (n, features)); a Dense layer holds W (out, in) an
 Modules, one concept each: activations, layers, init, model, losses, regularization,
 optimizers, schedules, datasets, features, data, prepare (a run's data as the network sees
 it), head (the output activation, from the loss), metrics, steps (the textbook's nine
-steps), gradcheck, history, divergence, recorder (keyframes of a run), trainer, snapshot,
+steps), gradcheck, history, divergence, recorder (keyframes of a run), trainer and
+run_state (its keyframes, rewinds and saved state), snapshot,
 landscape (the loss over a plane of weights), serialize.
 """
 from . import (activations, data, datasets, features, init, landscape, layers, losses,

@@ -1,5 +1,6 @@
-"""A run's whole state: its keyframes (the recorded run), rewinding to one, and saving and
-putting back everything (`state_dict`, `load_state_dict`). A part of `Trainer`.
+"""A run's whole state: its keyframes (the recorded run), rewinding to one, editing one
+parameter by hand, and saving and putting back everything (`state_dict`, `load_state_dict`).
+A part of `Trainer`.
 
     state = trainer.state_dict()     # plain values and arrays (copies)
     other.load_state_dict(state)     # a Trainer of the same config and data goes on bit for bit
@@ -53,6 +54,35 @@ class RunState:
         """The snapshot of keyframe i (same fields as `snapshot`), computed from its
         weights without touching the run."""
         return self.evaluator.snapshot(res, self.record[i])
+
+    # ---- editing by hand --------------------------------------------------------------
+    def set_parameter(self, layer, out, inp, value):
+        """Write one parameter of Dense layer `layer` (0-based) in place: W[out, inp]
+        (W has shape (out_features, in_features)), or the bias b[out] when `inp` is None.
+        The divergence backup and the keyframe of the current epoch (when the run stands
+        exactly there) take the same value, so a restore or a rewind to now keeps the edit;
+        training continues from it. Returns the old value; ValueError if out of range."""
+        dense = self.model.dense_layers()
+        if not 0 <= layer < len(dense):
+            raise ValueError(f"layer {layer} is not one of the {len(dense)} Dense layers")
+        param = dense[layer].bias if inp is None else dense[layer].weight
+        where = (out,) if inp is None else (out, inp)
+        if len(where) != param.value.ndim or not all(
+                0 <= k < n for k, n in zip(where, param.value.shape)):
+            raise ValueError(f"index {where} is outside a parameter of shape "
+                             f"{param.value.shape}")
+        if not np.isfinite(value):
+            raise ValueError(f"a parameter must be a finite number, not {value}")
+        k = next(k for k, p in enumerate(self.params) if p is param)
+        flat = sum(p.value.size for p in self.params[:k]) + np.ravel_multi_index(
+            where, param.value.shape)   # its place in model.values, a keyframe, the backup
+        old = float(param.value[where])
+        param.value[where] = value
+        self._backup[flat] = value
+        keyframes = self.record.keyframes()
+        if keyframes and (keyframes[-1].epoch, keyframes[-1].steps) == (self.epoch, self.steps):
+            keyframes[-1].weights[flat] = value
+        return old
 
     # ---- the whole state ------------------------------------------------------------
     def state_dict(self):

@@ -15,8 +15,8 @@ One update is four named phases, which "Under the hood" calls one by one on a co
 penalty's gradient) and `apply_update` (step 9 at the scheduled rate).
 
 A run that diverges (see `divergence.py`) says so in its record and `message`, and later
-steps refuse until `reset()` (or a rewind to a keyframe before it). Saving, putting back and
-rewinding the run's state are in `run_state.py`.
+steps refuse until `reset()` (or a rewind to a keyframe before it). Keyframes, rewinding, editing
+a parameter by hand and saving or putting back the whole state are in `run_state.py`.
 """
 import math
 from typing import NamedTuple
@@ -269,35 +269,6 @@ class Trainer(RunState):
             return False
         self.record.add(self._keyframe(row))
         return True
-
-    # ---- editing by hand --------------------------------------------------------------
-    def set_parameter(self, layer, out, inp, value):
-        """Write one parameter of Dense layer `layer` (0-based) in place: W[out, inp]
-        (W has shape (out_features, in_features)), or the bias b[out] when `inp` is None.
-        The divergence backup and the keyframe of the current epoch (when the run stands
-        exactly there) take the same value, so a restore or a rewind to now keeps the edit;
-        training continues from it. Returns the old value; ValueError if out of range."""
-        dense = self.model.dense_layers()
-        if not 0 <= layer < len(dense):
-            raise ValueError(f"layer {layer} is not one of the {len(dense)} Dense layers")
-        param = dense[layer].bias if inp is None else dense[layer].weight
-        where = (out,) if inp is None else (out, inp)
-        if len(where) != param.value.ndim or not all(
-                0 <= k < n for k, n in zip(where, param.value.shape)):
-            raise ValueError(f"index {where} is outside a parameter of shape "
-                             f"{param.value.shape}")
-        if not np.isfinite(value):
-            raise ValueError(f"a parameter must be a finite number, not {value}")
-        k = next(k for k, p in enumerate(self.params) if p is param)
-        flat = sum(p.value.size for p in self.params[:k]) + np.ravel_multi_index(
-            where, param.value.shape)   # its place in model.values, a keyframe, the backup
-        old = float(param.value[where])
-        param.value[where] = value
-        self._backup[flat] = value
-        keyframes = self.record.keyframes()
-        if keyframes and (keyframes[-1].epoch, keyframes[-1].steps) == (self.epoch, self.steps):
-            keyframes[-1].weights[flat] = value
-        return old
 
     # ---- reading the state ----------------------------------------------------------
     def predict_proba(self, X_raw):
