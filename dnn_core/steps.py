@@ -37,14 +37,15 @@ def _matmul(a, b, out):
     """out = a @ b for a (m, k), b (k, n) (views: no copy is made).
 
     np.dot zeroes `out` before the product: a wasted pass over 5 MB for a 10,000 x 64
-    layer, so big outputs go to np.matmul, and small ones to np.dot, which is called
-    faster. k = 1 (one input or one neuron) is an outer product: one broadcast multiply.
+    layer, so big outputs go to np.matmul, and small ones to the same product as a method
+    (`a.dot`: no dispatch through Python, so it is called fastest). k = 1 (one input or one
+    neuron) is an outer product: one broadcast multiply.
     """
     if a.shape[1] == 1:
         return np.multiply(a, b, out=out)
     if out.size > 2 * BLOCK:
         return np.matmul(a, b, out=out)
-    return np.dot(a, b, out=out)
+    return a.dot(b, out=out)
 
 
 @functools.lru_cache(maxsize=8)
@@ -117,8 +118,8 @@ def linear_backward(dZ, A_prev, W, dW_out=None, db_out=None, dA_prev_out=None,
     Returns (dA_prev, dW, db); dA_prev is None when `input_grad` is False (the first
     layer: nothing consumes the gradient of the data, so it is not computed).
     """
-    dW = np.dot(dZ.T, A_prev, out=dW_out)
-    db = np.dot(dZ.T, _ones(dZ.shape[0]), out=db_out)
+    dW = dZ.T.dot(A_prev, out=dW_out)
+    db = dZ.T.dot(_ones(dZ.shape[0]), out=db_out)
     if not input_grad:
         return None, dW, db
     dA_prev = column_major(A_prev.shape) if dA_prev_out is None else dA_prev_out
