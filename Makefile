@@ -55,7 +55,8 @@ test-deploy: $(BIN)/.dev browser
 bench: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.engine
 
-# Compare's Run to epoch (the init preset, 3 x 15,000 epochs) with a PyTorch loop beside it.
+# Compare's Run to epoch (the init preset, 3 x 15,000 epochs) with a PyTorch loop beside it
+# (about 90 s on a quiet machine; --against adds another copy of the engine, see its docstring).
 bench-race: $(BIN)/.bench
 	$(BIN)/python -m benchmarks.race
 
