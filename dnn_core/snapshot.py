@@ -79,17 +79,26 @@ class Evaluator:
                 A = g(A)
         return A
 
-    def _data_loss_and_metric(self, X, T, y):
-        out = self._forward64(X)
-        loss = float(self.loss.forward(out, T))
+    def _data_loss_and_metric(self, X, T, y, ahead=None):
+        """(data loss, accuracy or R^2) on (X, T, y); `ahead` is (output, data loss) of the
+        training step's own forward on X, when the trainer ran it already."""
+        if ahead is None:
+            out = self._forward64(X)
+            loss = float(self.loss.forward(out, T))
+        else:
+            out, loss = ahead[0], float(ahead[1])
         if self.t.task == "regression":
             return loss, metrics.r2_score(y, self._proba(out))
         return loss, np.count_nonzero(self.t.head.labels(out) == y) / len(y)  # accuracy
 
-    def epoch_row(self):
+    def epoch_row(self, train=None):
+        """The epoch's history row. `train`: (output, data loss) of the training set from
+        the training step's own forward pass (dropout off), used instead of evaluating it
+        again (it may differ from the evaluation's in the last bit: another product order)."""
         t, cfg = self.t, self.t.config
         raw = t.raw
-        tr_loss, tr_metric = self._data_loss_and_metric(t.X_train, t.T_train, raw["train_y"])
+        tr_loss, tr_metric = self._data_loss_and_metric(t.X_train, t.T_train, raw["train_y"],
+                                                        train)
         if len(t.X_test):
             te_loss, te_metric = self._data_loss_and_metric(t.X_test, t.T_test, raw["test_y"])
         else:

@@ -90,6 +90,7 @@ class Trainer(RunState):
         self._apply_hyper()
         self._cursor = 0
         self._order = None
+        self._ahead = None
         self.history = History(len(self.model.dense_layers()))
         self.record = Recorder(sum(p.value.size for p in self.params))
         self.watch = Divergence(0.0)
@@ -181,10 +182,12 @@ class Trainer(RunState):
 
     def cost(self, out, T):
         """Phase 2 (step 5): (data cost, penalty) of the output; J is their sum."""
+        return compute_cost(self.loss, out, T), self._penalty()
+
+    def _penalty(self):
         cfg = self.config
-        penalty = (regz.penalty(self.params, cfg.reg, cfg.reg_rate)
-                   if cfg.reg != "none" and cfg.reg_rate > 0 else 0.0)
-        return compute_cost(self.loss, out, T), penalty
+        return (regz.penalty(self.params, cfg.reg, cfg.reg_rate)
+                if cfg.reg != "none" and cfg.reg_rate > 0 else 0.0)
 
     def backward(self, observe=None):
         """Phase 3 (steps 8, 7, 6, then the penalty's gradient): every Param.grad from the
@@ -210,7 +213,11 @@ class Trainer(RunState):
         if self.watch.cause is not None:   # diverged
             return StepRecord(self.epoch, self.steps, np.nan, False, True, self.message)
         _, X, T = self.batch_for(indices)
-        data_cost, penalty = self.cost(self.forward(X), T)
+        data_cost = self._take_ahead(X)
+        if data_cost is None:
+            data_cost, penalty = self.cost(self.forward(X), T)
+        else:
+            penalty = self._penalty()
         cost = data_cost + penalty
         self.backward()
         if not math.isfinite(cost):
@@ -254,9 +261,36 @@ class Trainer(RunState):
         self.watch.trip(what, self.optimizer.lr, self.config.lr)
         return StepRecord(self.epoch, self.steps, np.nan, False, True, self.message)
 
+    def _forward_ahead(self):
+        """Full-batch training without dropout: run the next step's phases 1-2 (forward and
+        data cost on the whole training set, in stored order) now, at the epoch's end. The
+        epoch's train row reads its output, and the next step takes it as its own (see
+        `_take_ahead`), so each epoch runs one forward pass on the training set, not two.
+        Returns (output, data cost), or None when the next step is a mini-batch."""
+        self._ahead = None
+        if self.batch < len(self.X_train) or any(
+                layer.p or layer.fixed_mask is not None for layer in self._dropouts()):
+            return None
+        out = self.forward(self.X_train)
+        data_cost = compute_cost(self.loss, out, self.T_train)
+        self._ahead = (data_cost, self.X_train, self.config, self.steps,
+                       self.model.values.copy())
+        return out, data_cost
+
+    def _take_ahead(self, X):
+        """The data cost `_forward_ahead` computed for this step, when this step's batch
+        `X` is what it ran on and nothing changed since (the same settings, no update and
+        the same weights, so the layers' and the loss's caches are this forward's); else
+        None. Either way the next step computes its own."""
+        ahead, self._ahead = self._ahead, None
+        if (ahead is None or ahead[1] is not X or ahead[2] is not self.config
+                or ahead[3] != self.steps or not np.array_equal(ahead[4], self.model.values)):
+            return None
+        return ahead[0]
+
     def _end_epoch(self):
         """Evaluate both sets, append a history row and a keyframe; False if diverged."""
-        row = self.evaluator.epoch_row()
+        row = self.evaluator.epoch_row(self._forward_ahead())
         if not all(map(math.isfinite, (row["train_loss"], row["test_loss"],
                                        *row["weight_norm"]))):
             self._diverge(f"the loss or a weight became non-finite at epoch {self.epoch}",

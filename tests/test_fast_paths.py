@@ -12,6 +12,7 @@ from dnn_core.losses import get_loss, sigmoid, softmax
 from dnn_core.metrics import accuracy
 from dnn_core.model import build_mlp
 from dnn_core.optimizers import OPTIMIZERS
+from dnn_core.steps import model_forward
 
 
 def same(a, b):
@@ -67,12 +68,17 @@ def test_a_deep_copied_trainer_trains_alike_and_leaves_the_original_alone():
 
 def plain_row(t, weights):
     """The history row's losses, metrics and norms of a network with `weights` (per
-    parameter), from the plain forward pass and the plain formulas."""
+    parameter), from the plain forward pass and the plain formulas. Full-batch training
+    (no dropout) evaluates its training set with the training step's own forward pass."""
     Wb = list(zip(weights[::2], weights[1::2]))
     ev, row = t.evaluator, {}
+    model = copy.deepcopy(t.model)
+    for p, w in zip(model.parameters(), weights):
+        p.value[...] = w
     for part, X, T, y in (("train", t.X_train, t.T_train, t.raw["train_y"]),
                           ("test", t.X_test, t.T_test, t.raw["test_y"])):
-        out = ev.forward(X, params=Wb)
+        full_batch = part == "train" and t.batch >= len(X)
+        out = model_forward(model.train(), X) if full_batch else ev.forward(X, params=Wb)
         row[f"{part}_loss"] = float(get_loss(t.loss_name).forward(out, T))
         p = t.head.readout(out, t.target_scaler)
         pred = p.argmax(axis=1) if p.ndim == 2 else (p >= 0.5).astype(np.int64)
@@ -91,6 +97,8 @@ def plain_row(t, weights):
     TrainConfig(dataset="blobs3", hidden=(6,), batch=32, optimizer="adam", lr=0.01),
 ], ids=["zeros", "he", "minibatch", "tanh_head", "multiclass"])
 def test_every_recorded_epoch_row_equals_the_plain_evaluation(config):
+    """Holds the full-batch rows to the training step's forward pass bit for bit: the
+    epoch's train row and the next step share it (Trainer._forward_ahead)."""
     t = Trainer(config)
     t.run_epochs(25)
     shapes = [p.value.shape for p in t.params]
@@ -123,3 +131,28 @@ def test_accuracy_is_the_mean_of_the_matches_exactly():
     for n in (1, 3, 7, 100, 301, 10_007):
         y, pred = rng.integers(0, 3, n), rng.integers(0, 3, n)
         assert accuracy(y, pred) == float(np.mean(y == pred))
+
+
+@pytest.mark.parametrize("edit", ["none", "set_parameter", "rewind", "update", "indices"])
+def test_the_step_that_takes_the_epochs_forward_updates_as_one_that_runs_its_own(edit):
+    """Full batch: the end of each epoch runs the next step's forward (`_forward_ahead`); a
+    twin that always runs its own must reach the same weights bit for bit, also when the
+    weights, the settings or the layers' caches changed in between (the cache is dropped)."""
+    cfg = TrainConfig(dataset="circle", n=200, hidden=(6, 3), activations="relu", lr=0.05,
+                      batch=10**9, optimizer="momentum", momentum=0.9)
+    fast, plain = Trainer(cfg), Trainer(cfg)
+    plain._take_ahead = lambda X: None
+    for t in (fast, plain):
+        t.run_epochs(3)
+        if edit == "set_parameter":
+            t.set_parameter(0, 1, 0, 0.25)
+        elif edit == "rewind":
+            t.rewind(1)
+        elif edit == "update":
+            t.update(cfg.replace(lr=0.02))
+        elif edit == "indices":
+            t.step(indices=[0, 5, 7])
+        t.run_epochs(4)
+    assert same(fast.model.values, plain.model.values)
+    for column in ("train_loss", "test_loss", "train_metric"):
+        assert same(fast.history.arrays()[column], plain.history.arrays()[column])
