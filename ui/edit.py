@@ -109,13 +109,15 @@ def apply_pending():
     return bool(event) and OPS[event["op"]](event)
 
 
-def settings():
-    """What the diagram may edit (a classroom link can hide each), for the live view's
-    settings: {"edit": {layers, activation, features, weights, maxLayers, maxNeurons,
-    activations: [[name, title], ...], featureList: [[name, title], ...]}}."""
-    return {"edit": {"layers": not controls.hidden("layers"),
-                     "activation": not controls.hidden("activation"),
-                     "features": not controls.hidden("features"),
+def settings(hide=None):
+    """What the diagram may edit (a classroom link can hide each; `hide`: the `hide` setting
+    already read, or None to read it), for the live view's settings: {"edit": {layers,
+    activation, features, weights, maxLayers, maxNeurons, activations: [[name, title], ...],
+    featureList: [[name, title], ...]}}."""
+    hide = ss.get(PREFIX + "hide", ()) if hide is None else hide
+    return {"edit": {"layers": "layers" not in hide,
+                     "activation": "activation" not in hide,
+                     "features": "features" not in hide,
                      "weights": True, "maxLayers": MAX_LAYERS, "maxNeurons": MAX_NEURONS,
                      "activations": [[k, a.title] for k, a in ACTIVATIONS.items()],
                      "featureList": [[k, f.title] for k, f in FEATURES.items()]}}

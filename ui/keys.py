@@ -11,6 +11,7 @@ SESSION_TOKEN = "app_session_token"         # this server session's random token
 
 TRAINER = "run_trainer"                     # the session's dnn_core Trainer
 CUSTOM_DATA = "run_custom_data"             # uploaded or drawn Dataset in use, or None
+CONFIG_MEMO = "run_config_memo"             # (task, settings, their TrainConfig) last built
 
 RUNNING = "pg_running"                      # Play is on
 STOPPED = "pg_stopped_because"              # why the run paused itself (a sentence) or None
