@@ -102,35 +102,42 @@ def _encode(value, arrays):
 
 
 def _blob_data(arrays):
-    """The blobs' bytes: every float array in one float32 cast, laid out first in their
-    order, then the uint8 arrays (and any float array with a finite value beyond float32's
-    range, as float64: exact), each padded to 4 bytes. Returns ([(byte offset from the data's
-    start, count, dtype code)] in the arrays' order, [bytes parts])."""
-    floats = [a for a in arrays if a.dtype != np.uint8]
-    rows, parts, at = [None] * len(arrays), [], 0
-    if floats:
-        try:
-            with np.errstate(over="raise"):
-                parts.append(np.concatenate([a.ravel() for a in floats])
-                             .astype(np.float32).tobytes())
-        except FloatingPointError:
-            parts = []
-    if parts:
-        for i, a in enumerate(arrays):
-            if a.dtype != np.uint8:
-                rows[i] = (at, a.size, 2)
-                at += 4 * a.size
+    """The blobs' bytes: the float arrays in one float32 cast, laid out first in their
+    order, then the uint8 arrays and any float array with a finite value beyond float32's
+    range (as float64: exact), each padded to 4 bytes. Returns ([(byte offset from the
+    data's start, count, dtype code)] in the arrays' order, [bytes parts])."""
+    floats = [i for i, a in enumerate(arrays) if a.dtype != np.uint8]
+    try:
+        with np.errstate(over="raise"):
+            cast = _float32_run([arrays[i] for i in floats])
+    except FloatingPointError:
+        wide = {i for i in floats if _floats_of(arrays[i]).dtype == np.float64}
+        floats = [i for i in floats if i not in wide]
+        cast = _float32_run([arrays[i] for i in floats])
+    rows, parts, at = [None] * len(arrays), [cast], 0
+    for i in floats:
+        rows[i] = (at, arrays[i].size, 2)
+        at += 4 * arrays[i].size
     for i, a in enumerate(arrays):
         if rows[i] is not None:
             continue
-        if a.dtype != np.uint8:
-            with np.errstate(over="raise"):
-                a = _floats(a)
+        a = a if a.dtype == np.uint8 else _floats_of(a)
         raw = a.tobytes()
         rows[i] = (at, a.size, _DTYPES[a.dtype])
         parts += [raw, b"\0" * (-len(raw) % 4)]
         at += len(raw) + (-len(raw) % 4)
     return rows, parts
+
+
+def _float32_run(floats):
+    """The arrays raveled into one float32 run, as bytes (b"" for none)."""
+    return np.concatenate([a.ravel() for a in floats]).astype(np.float32).tobytes() \
+        if floats else b""
+
+
+def _floats_of(arr):
+    with np.errstate(over="raise"):
+        return _floats(arr)
 
 
 def _floats(arr):
