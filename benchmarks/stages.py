@@ -12,7 +12,9 @@ and the main thread's CPU (the event loop) is given too. Sending SIGUSR1 to the 
 to $DNN_STAGES_FILE as JSON {stage: [CPU seconds, calls]}; benchmarks/loadgen.py
 (`--stages`) reads them at both ends of its measured window, and the rest of the process's
 CPU (the event loop: WebSocket frames, protobuf serialization) is what it reports beside.
-A stage whose attribute is missing (renamed code) is skipped.
+A stage whose attribute is missing (renamed code) is skipped. With $DNN_STAGES_PROFILE set,
+every script run also runs under cProfile (thread CPU clock; slower, for the call tree) and
+SIGUSR2 writes the statistics there.
 """
 import functools
 import importlib
@@ -68,6 +70,34 @@ def timed(name, fn):
                 total = _totals[name]
                 total[0] += spent - nested
                 total[1] += 1
+    return run
+
+
+def profiled(fn, path):
+    """`fn` (the script run) under cProfile with the thread's CPU clock; SIGUSR2 writes the
+    runs' statistics so far to `path` (pstats format, e.g. `python -m pstats path`)."""
+    import cProfile
+    import pstats
+
+    runs = []
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        profile = cProfile.Profile(time.thread_time)
+        profile.enable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            profile.disable()
+            with _lock:
+                runs.append(profile)
+
+    def dump(*_):
+        with _lock:
+            done = list(runs)
+        if done:
+            pstats.Stats(*done).dump_stats(path)
+    signal.signal(signal.SIGUSR2, dump)
     return run
 
 
@@ -136,6 +166,11 @@ def main():
     logging.disable(logging.WARNING)    # the live view's module warns outside a script run
     install()
     logging.disable(logging.NOTSET)
+    if os.environ.get("DNN_STAGES_PROFILE"):
+        from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+        ScriptRunner._run_script = profiled(ScriptRunner._run_script,
+                                            os.environ["DNN_STAGES_PROFILE"])
     import gc
 
     gc.callbacks.append(_gc_callback)

@@ -155,11 +155,23 @@ def live_panel():
             status.info(reason, icon=":material/flag:")
         if values["draw"]:
             draw_hint(trainer)
-    live.live_view(frames, meta=live.meta_from_snapshot(snap),
+    live.live_view(frames, meta=meta_of(trainer, snap),
                    points=trainer.points(), running=running() or timeline.replaying(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
                              "logScale": values["log_scale"], "draw": values["draw"],
                              **edit.settings(values["hide"])})
+
+
+def meta_of(trainer, snap):
+    """The live view's meta (`live.meta_from_snapshot`) for `snap`, built again only when
+    what it describes changed: the network and loss (the trainer's config), the data (its
+    classes and domain: the Dataset object) or the grid."""
+    key = (trainer.config, snap["res"])
+    memo = st.session_state.get(keys.LIVE_META)
+    if memo is None or memo[0] != key or memo[1] is not trainer.dataset:
+        memo = (key, trainer.dataset, live.meta_from_snapshot(snap))
+        st.session_state[keys.LIVE_META] = memo
+    return memo[2]
 
 
 def draw_class_picker():
