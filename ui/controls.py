@@ -5,8 +5,9 @@ group draws nothing for a control named in the `hide` setting, whose value still
 Every widget's label and one-line help come from its schema row (ui.state). Widgets
 change settings only through session state and `on_change` callbacks; the
 `cfg_<key>` widgets use `persist_state="session"`, so a value survives while its widget is
-not drawn (another page, a hidden optimizer setting, a `hide` link). `hidden(name)` tells
-a page whether to draw its own hideable buttons ("play", "step", "reset").
+not drawn (another page, a hidden optimizer setting, a `hide` link). `hidden(name)` says
+whether a link hides control `name` (the diagram's edits ask it too, ui/edit.py). The
+network's shape changes through ui/shape.py, shared with the diagram.
 
 Widget keys (stable; tests and pages rely on them):
 - data_controls: buttons `dataset_<name>` (one per dataset under its thumbnail; they set

@@ -9,6 +9,7 @@ from ui import state
 
 DATA_FIELDS = {"dataset", "n", "noise", "train_frac", "seed"}
 
+
 def _and(names):
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
