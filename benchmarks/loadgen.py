@@ -21,10 +21,11 @@ Bounded: at most 64 sessions and 120 s per N; loopback only.
 its lifespan and Plotly route); "plain" runs the same router as a plain script without the
 `st.App` (a scratch folder holding a two-line script and a link to app_pages/), which
 Streamlit 1.67 serves through the same uvicorn/Starlette server (it has no Tornado any
-more). Both servers run side by side and are measured in turn, round after round, so
-their ratio holds even when other work loads the machine (A then B, then B then A). `--stages` starts each server
-under benchmarks/stages.py and reports the CPU of each stage of the live fragment per
-frame, in microseconds, the event loop (the server's main thread) and the rest of the process.
+more); "app@FOLDER" is another checkout (e.g. the code before a change). The servers run
+side by side and are measured in turn (A then B, then B then A, round after round), so their
+ratio holds even when other work loads the machine. `--stages` starts each server under
+benchmarks/stages.py and reports each stage of the live fragment, the event loop (the
+server's main thread) and the rest of the process, in microseconds of CPU per frame.
 """
 import argparse
 import asyncio
@@ -32,6 +33,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -194,24 +196,25 @@ runpy.run_path({app!r}, run_name="__main__")
 """
 
 
-def plain_script(repo=REPO):
-    """A scratch folder with a plain script running `repo`'s app.py router and a link to its
-    app_pages/ (Streamlit finds pages beside the main script); returns the script's path."""
-    folder = Path(tempfile.mkdtemp(prefix="dnn-plain-"))
+def plain_script(repo=REPO, scratch=None):
+    """A new folder (in `scratch`, default the system's) with a plain script running `repo`'s
+    app.py router and a link to its app_pages/ (Streamlit finds pages beside the main
+    script); returns the script's path."""
+    folder = Path(tempfile.mkdtemp(prefix="dnn-plain-", dir=scratch))
     (folder / "app_pages").symlink_to(Path(repo) / "app_pages")
     script = folder / "plain_app.py"
     script.write_text(PLAIN_SCRIPT.format(app=str(Path(repo) / "app.py")))
     return script
 
 
-def start_server(port, kind="app", stages_file=None, repo=REPO):
+def start_server(port, kind="app", stages_file=None, repo=REPO, scratch=None):
     """`streamlit run` of app.py ("app") or of `plain_script()` ("plain") in `repo` (another
     checkout, e.g. the code before a change) on `port`, with one BLAS thread; under this
     folder's benchmarks/stages.py when `stages_file` is given."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     command = replica_command(port)
     if kind == "plain":
-        command[command.index("app.py")] = str(plain_script(repo))
+        command[command.index("app.py")] = str(plain_script(repo, scratch))
     if stages_file:
         command[1:3] = [str(REPO / "benchmarks" / "stages.py")]
         env["DNN_STAGES_FILE"] = str(stages_file)
@@ -275,8 +278,8 @@ def main(argv=None):
             port = free_port()
             stages_file = scratch / f"{i}.json" if args.stages else None
             name, _, folder = kind.partition("@")
-            servers[kind] = (port, start_server(port, name, stages_file, folder or REPO),
-                             stages_file)
+            servers[kind] = (port, start_server(port, name, stages_file, folder or REPO,
+                                                scratch), stages_file)
         for round_ in range(1, args.rounds + 1):
             for n in counts:
                 for kind in kinds if round_ % 2 else kinds[::-1]:    # A B, then B A
@@ -298,6 +301,7 @@ def main(argv=None):
         for _, proc, _ in servers.values():
             proc.terminate()
             proc.wait(10)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

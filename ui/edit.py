@@ -110,12 +110,11 @@ def apply_pending():
     return bool(event) and OPS[event["op"]](event)
 
 
-def settings(hide=None):
-    """What the diagram may edit (a classroom link can hide each; `hide`: the `hide` setting
-    already read, or None to read it), for the live view's settings: {"edit": {layers,
-    activation, features, weights, maxLayers, maxNeurons, activations: [[name, title], ...],
-    featureList: [[name, title], ...]}}."""
-    hide = ss.get(PREFIX + "hide", ()) if hide is None else hide
+def settings(hide):
+    """What the diagram may edit (a classroom link can hide each; `hide`: the `hide` setting),
+    for the live view's settings: {"edit": {layers, activation, features, weights,
+    maxLayers, maxNeurons, activations: [[name, title], ...], featureList: [[name, title],
+    ...]}}."""
     return {"edit": {"layers": "layers" not in hide,
                      "activation": "activation" not in hide,
                      "features": "features" not in hide,

@@ -95,7 +95,7 @@ def train_frames(trainer, values, wanted):
     return frames, snap
 
 
-def buttons(hide=()):
+def buttons(hide):
     """Play/Pause, Step (one epoch), Step one batch, Reset; each hideable by a link (`hide`:
     the `hide` setting). One row of content-wide buttons (whole labels at 1024 pixels), then
     the status (returned)."""
