@@ -7,7 +7,7 @@ input node, a click on a link or a bias while paused.
 """
 import streamlit as st
 
-from ui import controls, edit, keys, playground, session, share, state
+from ui import controls, edit, keys, notice, playground, session, share, state
 
 edit.apply_pending()
 with st.sidebar:
@@ -37,8 +37,8 @@ for note in st.session_state.pop(keys.URL_NOTES, []):
 
 before = session.get_trainer().config
 session.sync_trainer()
-notice = controls.change_notice(before, session.get_trainer().config)
-if notice:
-    st.toast(notice, icon=":material/info:")
+change = notice.change_notice(before, session.get_trainer().config)
+if change:
+    st.toast(change, icon=":material/info:")
 
 playground.live_panel()

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dnn_core.config import TrainConfig
 from dnn_core.datasets import DATASETS
-from ui import controls, state
+from ui import controls, notice, settings, state
 from ui import keys as session_keys
 from ui.thumbnails import BLUE, ORANGE, dataset_thumbnail, framed
 
@@ -151,7 +151,7 @@ def test_training_controls_move_the_config():
     at.number_input(key="cfg_interval").set_value(30).run()
     at.select_slider(key="cfg_dropout").set_value(0.2).run()
     got = config(at)
-    assert (got.lr, got.batch, got.reg, got.reg_rate) == (0.3, state.FULL_BATCH, "l2", 0.003)
+    assert (got.lr, got.batch, got.reg, got.reg_rate) == (0.3, settings.FULL_BATCH, "l2", 0.003)
     assert (got.schedule, got.decay, got.interval, got.dropout) == ("step", 0.1, 30, 0.2)
     at.select_slider(key="cfg_speed").set_value("max").run()
     at.number_input(key="cfg_stop_epochs").set_value(300).run()
@@ -244,17 +244,17 @@ def test_url_notes_reach_the_page():
 
 def test_change_notice_says_kept_or_rebuilt():
     base = TrainConfig()
-    assert controls.change_notice(base, base) is None
-    assert controls.change_notice(None, base) is None
-    assert controls.change_notice(base, base.replace(lr=0.1)) == (
+    assert notice.change_notice(base, base) is None
+    assert notice.change_notice(None, base) is None
+    assert notice.change_notice(base, base.replace(lr=0.1)) == (
         "Learning rate changed: training continues with the same weights.")
-    assert controls.change_notice(base, base.replace(hidden=(4, 2, 2))) == (
+    assert notice.change_notice(base, base.replace(hidden=(4, 2, 2))) == (
         "Hidden layers changed: the network was rebuilt with new weights.")
-    assert controls.change_notice(base, base.replace(noise=0.1)) == (
+    assert notice.change_notice(base, base.replace(noise=0.1)) == (
         "Noise changed: new data were drawn and the network was rebuilt with new weights.")
-    assert controls.change_notice(base, base.replace(lr=0.1, batch=30)) == (
+    assert notice.change_notice(base, base.replace(lr=0.1, batch=30)) == (
         "Learning rate and batch size changed: training continues with the same weights.")
-    assert controls.change_notice(base, base.replace(optimizer="adam")).endswith(
+    assert notice.change_notice(base, base.replace(optimizer="adam")).endswith(
         "same weights; the optimizer's running averages start afresh.")
 
 

@@ -77,8 +77,30 @@ def test_payload_layout_is_aligned_little_endian(trainer):
     _, fmt, n_blobs, n_text = np.frombuffer(payload, "<u4", 4)
     table = np.frombuffer(payload, "<u4", 3 * n_blobs, 16).reshape(-1, 3)
     assert fmt == live.FORMAT and (table[:, 0] % 4 == 0).all()
-    assert table[0, 0] == 16 + 12 * n_blobs + n_text
-    json.loads(payload[16 + 12 * n_blobs:table[0, 0]])            # standard JSON: no NaN
+    assert table[:, 0].min() == 16 + 12 * n_blobs + n_text
+    json.loads(payload[16 + 12 * n_blobs:table[:, 0].min()])      # standard JSON: no NaN
+
+
+def test_blobs_tile_the_payload_without_overlap():
+    """Float32 blobs come first in one run, then the uint8 and float64 ones; every byte
+    after the header belongs to exactly one blob (or its padding)."""
+    snap = Trainer(TrainConfig(dataset="blobs3", hidden=(3, 2), activations="relu")).snapshot(30)
+    huge = {"train_X": np.array([[1e300, 0.5]]), "train_y": np.array([1]),
+            "test_X": np.zeros((0, 2)), "test_y": np.zeros(0)}
+    payload = live.pack([live.frame_from_snapshot(snap, thumb_res=5)] * 2,
+                        points=live.points_payload(huge))
+    _, _, n_blobs, n_text = map(int, np.frombuffer(payload, "<u4", 4))
+    table = np.frombuffer(payload, "<u4", 3 * n_blobs, 16).reshape(-1, 3)
+    size = {1: 1, 2: 4, 3: 8}
+    spans = sorted((int(at), int(at) + int(n) * size[int(code)], int(code))
+                   for at, n, code in table)
+    at = 16 + 12 * n_blobs + n_text
+    for start, end, _ in spans:
+        assert start == at + (-at % 4) and start - at < 4
+        at = end
+    assert len(payload) - at < 4
+    codes = [code for _, _, code in spans]
+    assert codes == sorted(codes, key=lambda c: c != 2) and {1, 2, 3} <= set(codes)
 
 
 def test_binary_output_and_maps_decode_to_the_snapshot(trainer):

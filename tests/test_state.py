@@ -8,7 +8,7 @@ from dnn_core import optimizers, schedules
 from dnn_core.trainer import Trainer
 from dnn_core.config import REBUILD_FIELDS, TrainConfig
 from dnn_core.datasets import DATASETS
-from ui import state
+from ui import kinds, settings, state
 from ui.state import SCHEMA, defaults, parse_query, to_config, to_query
 
 # One non-default canonical value per schema row (with the settings it needs).
@@ -80,7 +80,7 @@ def test_rich_setting_round_trips_and_gives_a_valid_config():
     config = to_config(values)
     assert config.noise == 0.2 and config.train_frac == 0.8
     assert config.hidden == (16, 8, 4) and config.activations == ("relu", "gelu", "tanh")
-    assert config.batch == state.FULL_BATCH and config.loss == "mse"
+    assert config.batch == settings.FULL_BATCH and config.loss == "mse"
     trainer = Trainer(config)       # every name is one the engine knows
     assert trainer.batch == len(trainer.X_train) == 640
     assert trainer.output_activation == "tanh"
@@ -228,10 +228,10 @@ def test_tf_playground_hide_flags_join_the_hide_list():
 
 
 def test_number_formatting_is_short_and_exact():
-    assert [state.format_number(x) for x in (0.03, 1e-5, 10.0, 0.1 + 0.2, 7)] == [
+    assert [kinds.format_number(x) for x in (0.03, 1e-5, 10.0, 0.1 + 0.2, 7)] == [
         "0.03", "1e-05", "10", "0.30000000000000004", "7"]
     for x in (0.1 + 0.2, 1 / 3, 2.5e-7, math.pi):
-        assert float(state.format_number(x)) == x
+        assert float(kinds.format_number(x)) == x
 
 
 class CountingParams(dict):

@@ -5,8 +5,9 @@ group draws nothing for a control named in the `hide` setting, whose value still
 Every widget's label and one-line help come from its schema row (ui.state). Widgets
 change settings only through session state and `on_change` callbacks; the
 `cfg_<key>` widgets use `persist_state="session"`, so a value survives while its widget is
-not drawn (another page, a hidden optimizer setting, a `hide` link). `hidden(name)` tells
-a page whether to draw its own hideable buttons ("play", "step", "reset").
+not drawn (another page, a hidden optimizer setting, a `hide` link). `hidden(name)` says
+whether a link hides control `name` (the diagram's edits ask it too, ui/edit.py). The
+network's shape changes through ui/shape.py, shared with the diagram.
 
 Widget keys (stable; tests and pages rely on them):
 - data_controls: buttons `dataset_<name>` (one per dataset under its thumbnail; they set
@@ -29,15 +30,16 @@ import numpy as np
 import streamlit as st
 
 from dnn_core.activations import ACTIVATIONS
-from dnn_core.config import OPTIMIZER_FIELDS, changed_fields, needs_rebuild
 from dnn_core.datasets import DATASETS
 from dnn_core.features import FEATURES
 from dnn_core.init import INITIALIZERS
 from dnn_core.optimizers import OPTIMIZERS
 from dnn_core.regularization import REGULARIZERS
 from dnn_core.schedules import SCHEDULES
-from ui import a11y, keys, state
-from ui.state import MAX_LAYERS, MAX_NEURONS, PREFIX, SCHEMA
+from ui import a11y, keys, shape, state
+from ui.kinds import format_number
+from ui.settings import MAX_LAYERS, MAX_NEURONS
+from ui.state import PREFIX, SCHEMA
 from ui.thumbnails import dataset_thumbnail, framed
 
 SHORT_TITLES = {"circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
@@ -109,7 +111,7 @@ def _hyper_control(hyper):
     """An optimizer's or schedule's own setting: a number box for whole numbers without
     steps (interval), else a select slider over its steps."""
     if hyper.steps:
-        _stepped(hyper.name, fmt=state.format_number)
+        _stepped(hyper.name, fmt=format_number)
     else:
         _number(hyper.name, step=10 if hyper.integer else 0.01)
 
@@ -189,38 +191,7 @@ def feature_controls():
              **_widget("features"))
 
 
-def toggle_feature(name):
-    """Add input feature `name`, or drop it unless it is the last one (the diagram's input
-    nodes)."""
-    chosen = ss[PREFIX + "features"]
-    if name not in FEATURES or chosen == (name,):
-        return
-    wanted = set(chosen) ^ {name}
-    ss[PREFIX + "features"] = tuple(f for f in FEATURES if f in wanted)
-
-
 # ---- network ------------------------------------------------------------------------
-def _set_layers(layers, acts):
-    ss[PREFIX + "layers"], ss[PREFIX + "activation"] = tuple(layers), tuple(acts)
-
-
-def add_layer(delta):
-    """+1: a new last layer as wide as the current last one; -1: drop the last layer."""
-    layers, acts = list(ss[PREFIX + "layers"]), list(ss[PREFIX + "activation"])
-    if delta > 0 and len(layers) < MAX_LAYERS:
-        layers.append(layers[-1] if layers else 4)
-        acts.append(acts[-1] if acts else SCHEMA["activation"].default[0])
-    elif delta < 0 and layers:
-        layers.pop(), acts.pop()
-    _set_layers(layers, acts)
-
-
-def add_neurons(i, delta):
-    layers = list(ss[PREFIX + "layers"])
-    layers[i] = min(max(layers[i] + delta, 1), MAX_NEURONS)
-    _set_layers(layers, ss[PREFIX + "activation"])
-
-
 def _plus_minus(key, on_click, args, at_min, at_max, remove, add, count=None):
     """TF Playground's - count + stepper, each button disabled at its limit. The labels
     are the sentences `remove` and `add` (what a screen reader announces), drawn as - and
@@ -247,20 +218,6 @@ STEPPER_CSS = """<style>
 </style>"""
 
 
-def set_activation(i, name=None):
-    """Layer i's activation: `name`, or the value of its selectbox `activation_<i>`."""
-    acts = list(ss[PREFIX + "activation"])
-    if name not in ACTIVATIONS and name is not None:
-        return
-    acts[i] = name or ss[f"activation_{i}"]
-    _set_layers(ss[PREFIX + "layers"], acts)
-
-
-def _same_for_all():
-    acts = ss[PREFIX + "activation"]
-    _set_layers(ss[PREFIX + "layers"], acts[:1] * len(acts))
-
-
 LAYER_WIDTH = 100   # pixels: "L8 − 32 +" and "Leaky ReLU" whole; rows wrap as the screen needs
 
 
@@ -274,13 +231,13 @@ def network_controls():
     layers, acts = ss[PREFIX + "layers"], ss[PREFIX + "activation"]
     with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=True):
         if not hidden("layers"):
-            _plus_minus("layers", add_layer, (), not layers, len(layers) >= MAX_LAYERS,
+            _plus_minus("layers", shape.add_layer, (), not layers, len(layers) >= MAX_LAYERS,
                         "Remove the last hidden layer", "Add a hidden layer")
         st.markdown(f"**{len(layers)} hidden layer{'s' * (len(layers) != 1)}**",
                     width="content", help=SCHEMA["layers"].help)
         if len(layers) > 1 and not hidden("activation"):
             st.button(f"{ACTIVATIONS[acts[0]].title} in every layer",
-                      key="activation_same_for_all", on_click=_same_for_all,
+                      key="activation_same_for_all", on_click=shape.same_for_all,
                       help=f"Use layer 1's activation ({ACTIVATIONS[acts[0]].title}) in "
                            "every hidden layer")
         _select("init", INITIALIZERS, label_visibility="collapsed", width=220)
@@ -300,14 +257,14 @@ def _layer_column(i, width, act):
         if hidden("layers"):
             st.markdown(f"**{width}** neuron{'s' * (width != 1)}", width="content")
         else:
-            _plus_minus(f"neurons_{i}", add_neurons, (i,), width <= 1, width >= MAX_NEURONS,
+            _plus_minus(f"neurons_{i}", shape.add_neurons, (i,), width <= 1, width >= MAX_NEURONS,
                         f"Remove a neuron from layer {i + 1}",
                         f"Add a neuron to layer {i + 1}", count=width)
     if not hidden("activation"):
         ss[f"activation_{i}"] = act
         st.selectbox(f"Layer {i + 1} activation", tuple(ACTIVATIONS),
                      format_func=lambda name: ACTIVATIONS[name].title,
-                     key=f"activation_{i}", on_change=set_activation, args=(i,),
+                     key=f"activation_{i}", on_change=shape.set_activation, args=(i,),
                      label_visibility="collapsed", help=SCHEMA["activation"].help)
 
 
@@ -357,31 +314,3 @@ def view_toggles():
     for key in ("show_test", "discretize", "log_scale", "draw"):
         if not hidden(key):
             st.toggle(**_widget(key))
-
-
-# ---- what a change does -------------------------------------------------------------
-DATA_FIELDS = {"dataset", "n", "noise", "train_frac", "seed"}
-
-
-def _and(names):
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def change_notice(old_config, new_config):
-    """One sentence saying what going from `old_config` to `new_config` does to the
-    network (kept or rebuilt weights), or None when nothing changed."""
-    if old_config is None or new_config is None:
-        return None
-    changed = changed_fields(old_config, new_config)
-    if "hidden" in changed:
-        changed.discard("activations")     # a new layer brings its activation along
-    if not changed:
-        return None
-    titles = {**state.field_titles(), "options": SCHEMA["optimizer"].title + " settings"}
-    what = _and([title for field, title in titles.items() if field in changed])
-    what = what[0] + what[1:].lower() if " and " in what else what
-    if needs_rebuild(old_config, new_config):
-        data = "new data were drawn and " if changed & DATA_FIELDS else ""
-        return f"{what} changed: {data}the network was rebuilt with new weights."
-    fresh = "; the optimizer's running averages start afresh" if changed & OPTIMIZER_FIELDS else ""
-    return f"{what} changed: training continues with the same weights{fresh}."

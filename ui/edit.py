@@ -12,7 +12,7 @@ The browser sends one "edit" trigger (ui.live.component `edited`), a dict with a
 Settings edits go into the same `cfg_<key>` rows the sidebar widgets use (ui.controls): the
 live panel keeps the event (`handle`) and reruns the whole page, whose first call
 (`apply_pending`, before any widget is drawn: Streamlit refuses a widget's key after it) writes
-it; the sidebar then follows and the page's keep-or-rebuild notice (controls.change_notice)
+it; the sidebar then follows and the page's keep-or-rebuild notice (ui.notice)
 says what happened. A weight edit writes into the engine
 (`Trainer.set_parameter`); the fragment's next snapshot shows it in every view.
 """
@@ -22,8 +22,9 @@ import streamlit as st
 
 from dnn_core.activations import ACTIVATIONS
 from dnn_core.features import FEATURES
-from ui import controls, keys, session
-from ui.state import MAX_LAYERS, MAX_NEURONS, PREFIX
+from ui import controls, keys, session, shape
+from ui.settings import MAX_LAYERS, MAX_NEURONS
+from ui.state import PREFIX
 
 ss = st.session_state
 
@@ -40,7 +41,7 @@ def _delta(event):
 
 def _layers(event):
     if _delta(event) and not controls.hidden("layers"):
-        controls.add_layer(_delta(event))
+        shape.add_layer(_delta(event))
         return True
     return False
 
@@ -49,7 +50,7 @@ def _neurons(event):
     i, delta = _layer(event), _delta(event)
     if i is None or not delta or controls.hidden("layers"):
         return False
-    controls.add_neurons(i, delta)
+    shape.add_neurons(i, delta)
     return True
 
 
@@ -57,14 +58,14 @@ def _activation(event):
     i, name = _layer(event), event.get("name")
     if i is None or name not in ACTIVATIONS or controls.hidden("activation"):
         return False
-    controls.set_activation(i, name)
+    shape.set_activation(i, name)
     return True
 
 
 def _feature(event):
     if controls.hidden("features"):
         return False
-    controls.toggle_feature(event.get("name"))
+    shape.toggle_feature(event.get("name"))
     return True
 
 
@@ -109,13 +110,14 @@ def apply_pending():
     return bool(event) and OPS[event["op"]](event)
 
 
-def settings():
-    """What the diagram may edit (a classroom link can hide each), for the live view's
-    settings: {"edit": {layers, activation, features, weights, maxLayers, maxNeurons,
-    activations: [[name, title], ...], featureList: [[name, title], ...]}}."""
-    return {"edit": {"layers": not controls.hidden("layers"),
-                     "activation": not controls.hidden("activation"),
-                     "features": not controls.hidden("features"),
+def settings(hide):
+    """What the diagram may edit (a classroom link can hide each; `hide`: the `hide` setting),
+    for the live view's settings: {"edit": {layers, activation, features, weights,
+    maxLayers, maxNeurons, activations: [[name, title], ...], featureList: [[name, title],
+    ...]}}."""
+    return {"edit": {"layers": "layers" not in hide,
+                     "activation": "activation" not in hide,
+                     "features": "features" not in hide,
                      "weights": True, "maxLayers": MAX_LAYERS, "maxNeurons": MAX_NEURONS,
                      "activations": [[k, a.title] for k, a in ACTIVATIONS.items()],
                      "featureList": [[k, f.title] for k, f in FEATURES.items()]}}

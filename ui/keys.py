@@ -11,6 +11,7 @@ SESSION_TOKEN = "app_session_token"         # this server session's random token
 
 TRAINER = "run_trainer"                     # the session's dnn_core Trainer
 CUSTOM_DATA = "run_custom_data"             # uploaded or drawn Dataset in use, or None
+CONFIG_MEMO = "run_config_memo"             # (task, settings, their TrainConfig) last built
 
 RUNNING = "pg_running"                      # Play is on
 STOPPED = "pg_stopped_because"              # why the run paused itself (a sentence) or None
@@ -26,6 +27,7 @@ HOOD_CHECK = "hood_check_result"            # (inputs, gradient check report)
 EDIT_LAST = "live_edit_last"             # id of the last diagram edit taken (ui/edit.py)
 EDIT_PENDING = "live_edit_pending"       # a diagram settings edit waiting for the page's run
 LIVE_SENT = "live_sent:"                    # + element key: what the browser already has
+LIVE_META = "live_meta_memo"                # (config and grid, Dataset, the meta they give)
 
 CMP_LANES = "cmp_lanes"                     # the Compare page's lane specs (ui/compare/lanes)
 CMP_URL = "cmp_lanes_url"                   # the lanes text last read from or written to the URL

@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import controls, edit, keys, live, session, share, state, timeline
+from ui import edit, keys, live, session, share, state, timeline
 from ui.data import panels as data_panels
 from ui.runtime import guarded
 
@@ -95,21 +95,22 @@ def train_frames(trainer, values, wanted):
     return frames, snap
 
 
-def buttons():
-    """Play/Pause, Step (one epoch), Step one batch, Reset; each hideable by a link. One row
-    of content-wide buttons (whole labels at 1024 pixels), then the status (returned)."""
+def buttons(hide):
+    """Play/Pause, Step (one epoch), Step one batch, Reset; each hideable by a link (`hide`:
+    the `hide` setting). One row of content-wide buttons (whole labels at 1024 pixels), then
+    the status (returned)."""
     on = running()
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        if not controls.hidden("play"):
+        if "play" not in hide:
             st.button("Pause" if on else "Play", key="pg_play", on_click=toggle_play,
                       type="primary", icon=":material/pause:" if on else ":material/play_arrow:",
                       help="Train continuously; the views follow every epoch", width=120)
-        if not controls.hidden("step"):
+        if "step" not in hide:
             st.button("Step", key="pg_step", on_click=step_epoch, help="Train one epoch",
                       icon=":material/skip_next:", width="content")
             st.button("Step one batch", key="pg_step_batch", on_click=step_batch,
                       help="One mini-batch update", width="content")
-        if not controls.hidden("reset"):
+        if "reset" not in hide:
             st.button("Reset", key="pg_reset", on_click=reset, icon=":material/replay:",
                       help="Same seed: the same data and initial weights", width="content")
         status = st.container(width="stretch")
@@ -119,7 +120,8 @@ def buttons():
 @st.fragment
 @guarded("the live view")
 def live_panel():
-    """Buttons, status and the live view; reruns alone while training."""
+    """Buttons, status and the live view; reruns alone while training. The settings are
+    read once per run, after the events that may change them, and handed to every part."""
     edit.handle(live.edited("live"))
     click = live.clicked("live")
     if click:
@@ -127,9 +129,9 @@ def live_panel():
                                bool(click.get("remove")))
     # Settings are read here, not from the full run: a click can land in a fragment-only
     # rerun (Streamlit batches it with a "more" trigger).
-    session.sync_trainer()
-    trainer = session.get_trainer()
     values = state.current_values(st.session_state)
+    session.sync_trainer(values)
+    trainer = session.get_trainer()
     top = st.container()
     if running():
         reason = stop_reason(trainer, values)
@@ -144,8 +146,8 @@ def live_panel():
         if snaps[-1] is not snap:
             frames, snap = [live.frame_from_snapshot(s) for s in snaps], snaps[-1]
     with top:
-        share.challenge_banner(trainer)
-        status = buttons()
+        share.challenge_banner(trainer, values)
+        status = buttons(values["hide"])
         reason = st.session_state.get(keys.STOPPED)
         if trainer.diverged:
             status.error(trainer.message, icon=":material/warning:")
@@ -153,11 +155,23 @@ def live_panel():
             status.info(reason, icon=":material/flag:")
         if values["draw"]:
             draw_hint(trainer)
-    live.live_view(frames, meta=live.meta_from_snapshot(snap),
+    live.live_view(frames, meta=meta_of(trainer, snap),
                    points=trainer.points(), running=running() or timeline.replaying(),
                    settings={"showTest": values["show_test"], "discretize": values["discretize"],
                              "logScale": values["log_scale"], "draw": values["draw"],
-                             **edit.settings()})
+                             **edit.settings(values["hide"])})
+
+
+def meta_of(trainer, snap):
+    """The live view's meta (`live.meta_from_snapshot`) for `snap`, built again only when
+    what it describes changed: the network and loss (the trainer's config), the data (its
+    classes and domain: the Dataset object) or the grid."""
+    key = (trainer.config, snap["res"])
+    memo = st.session_state.get(keys.LIVE_META)
+    if memo is None or memo[0] != key or memo[1] is not trainer.dataset:
+        memo = (key, trainer.dataset, live.meta_from_snapshot(snap))
+        st.session_state[keys.LIVE_META] = memo
+    return memo[2]
 
 
 def draw_class_picker():

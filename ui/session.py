@@ -9,18 +9,25 @@ from dnn_core import Trainer
 from ui import keys, memory
 
 
+def current_config(values=None):
+    """The TrainConfig that the session's settings (or `values`, read from them) describe."""
+    return current_config_for(custom_data(), values)
 
-def current_config():
-    """The TrainConfig that the session's settings describe right now."""
-    return current_config_for(custom_data())
 
-
-def current_config_for(data):
-    """The settings' TrainConfig for training on `data` (None: the toy dataset)."""
+def current_config_for(data, values=None):
+    """The settings' TrainConfig for training on `data` (None: the toy dataset). `values`:
+    the settings already read (`state.current_values`), or None to read them here."""
     from ui import state
 
     task = data.task if data is not None else None
-    return state.to_config(state.current_values(st.session_state), task=task)
+    if values is None:
+        values = state.current_values(st.session_state)
+    memo = st.session_state.get(keys.CONFIG_MEMO)
+    if memo is not None and memo[0] == task and memo[1] == values:
+        return memo[2]
+    config = state.to_config(values, task=task)
+    st.session_state[keys.CONFIG_MEMO] = (task, dict(values), config)
+    return config
 
 
 def get_trainer():
@@ -34,10 +41,11 @@ def get_trainer():
     return trainer
 
 
-def sync_trainer():
-    """Bring the trainer in line with the settings: returns 'same', 'kept' or 'rebuilt'."""
+def sync_trainer(values=None):
+    """Bring the trainer in line with the settings (`values`: already read, see
+    `current_config_for`): returns 'same', 'kept' or 'rebuilt'."""
     trainer = get_trainer()
-    config = current_config()
+    config = current_config(values)
     if config == trainer.config:
         return "same"
     return trainer.update(config)

@@ -120,9 +120,10 @@ def classroom_dialog():
                "hidden; their values still apply.")
 
 
-def challenge_banner(trainer):
-    """The challenge from the link, if any, and whether the current run has met it."""
-    goal = state.current_values(ss).get("challenge", ())
+def challenge_banner(trainer, values=None):
+    """The challenge from the link, if any, and whether the current run has met it.
+    `values`: the settings already read (`state.current_values`), or None to read them."""
+    goal = (values if values is not None else state.current_values(ss)).get("challenge", ())
     if not goal:
         return
     progress = challenge.check(goal, trainer)

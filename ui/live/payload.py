@@ -4,6 +4,7 @@ Payload (`pack`), little-endian, every blob 4-byte aligned:
     "DNNL" | u32 format | u32 n_blobs | u32 header_bytes | n_blobs x (u32 offset, u32 count,
     u32 dtype: 1 uint8, 2 float32, 3 float64) | header JSON (UTF-8, space-padded) | blobs
 In the header an array is {"$": blob index, "shape": [...]}; non-finite numbers are null.
+The table says where each blob is: `pack` lays the float32 blobs out first, in one run.
 The browser refuses a payload whose format is not FORMAT (player.js says so on screen).
 Quantization (the only loss, exact otherwise; floats travel as float32, or float64 for an
 array with a finite value beyond float32's range, e.g. uploaded points near 1e300):
@@ -14,8 +15,10 @@ array with a finite value beyond float32's range, e.g. uploaded points near 1e30
     neurons / inputs: v = value / scale, scale = max(1, max |thumbnail value|) per map (as
     neuronScale / inputScale); thumbnails are every ~R/r-th grid point (nearest index).
 """
+import functools
 import hashlib
 import json
+import math
 
 import numpy as np
 
@@ -44,44 +47,97 @@ def pack(frames, meta=None, points=None, *, meta_version=None, points_version=No
     reference is dropped), `meta`/`points` when they are sent (their versions are always
     sent, defaulting to theirs), and `history`: the rows after epoch `history_after`
     (None: the whole curve, replacing the browser's). `answered`: the "more" request this
-    batch answers (0: a full rerun, e.g. a changed setting, so queued frames are stale)."""
-    blobs = []
+    batch answers (0: a full rerun, e.g. a changed setting, so queued frames are stale).
 
-    def encode(value):
-        if isinstance(value, np.ndarray):
-            arr = value if value.dtype == np.uint8 else _floats(value)
-            blobs.append(np.ascontiguousarray(arr))
-            return {"$": len(blobs) - 1, "shape": list(arr.shape)}
-        if isinstance(value, dict):
-            return {k: encode(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [encode(v) for v in value]
-        if isinstance(value, (float, np.floating)):
-            return float(value) if np.isfinite(value) else None
-        if isinstance(value, np.integer):
-            return int(value)
-        return value
-
-    with np.errstate(over="raise"):
-        header = encode({
-            "running": bool(running), "answered": int(answered), "settings": settings or {},
-            "meta": meta, "points": points,
-            "metaVersion": meta_version or (meta or {}).get("version"),
-            "pointsVersion": points_version or (points or {}).get("version"),
-            "historyAfter": history_after, "history": history,
-            "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]})
+    Arrays are collected while the header is built and converted at the end: every float
+    array in one float32 cast (per array, float64 where that cast would overflow)."""
+    arrays = []
+    header = _encode({
+        "running": bool(running), "answered": int(answered), "settings": settings or {},
+        "meta": meta, "points": points,
+        "metaVersion": meta_version or (meta or {}).get("version"),
+        "pointsVersion": points_version or (points or {}).get("version"),
+        "historyAfter": history_after, "history": history,
+        "frames": [{k: v for k, v in f.items() if k != "history"} for f in frames]}, arrays)
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
     text += b" " * (-len(text) % 4)
-    offset = 16 + 12 * len(blobs) + len(text)
-    table, parts = [], []
-    for arr in blobs:
-        raw = arr.tobytes()
-        table += [offset, arr.size, _DTYPES[arr.dtype]]
-        parts.append(raw + b"\0" * (-len(raw) % 4))
-        offset += len(parts[-1])
-    head = np.array([0, FORMAT, len(blobs), len(text), *table], dtype="<u4")
-    head[0] = int.from_bytes(b"DNNL", "little")
-    return head.tobytes() + text + b"".join(parts)
+    rows, data = _blob_data(arrays)
+    start = 16 + 12 * len(rows) + len(text)
+    head = np.array([_MAGIC, FORMAT, len(rows), len(text),
+                     *(x for at, count, code in rows for x in (start + at, count, code))],
+                    dtype="<u4")
+    return b"".join([head.tobytes(), text, *data])
+
+
+_MAGIC = int.from_bytes(b"DNNL", "little")
+_PLAIN = (str, int, bool, type(None))
+
+
+def _encode(value, arrays):
+    """`value` as JSON-ready data: an array becomes {"$": index, "shape"} (the array goes to
+    `arrays`), a non-finite float None, a NumPy scalar a Python number."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _encode(v, arrays) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_encode(v, arrays) for v in value]
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is np.ndarray:
+        arrays.append(value)
+        return {"$": len(arrays) - 1, "shape": list(value.shape)}
+    if kind in _PLAIN:
+        return value
+    if isinstance(value, np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, dict):                 # subclasses of the kinds above
+        return {k: _encode(v, arrays) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v, arrays) for v in value]
+    if isinstance(value, np.ndarray):
+        return _encode(np.asarray(value), arrays)
+    return value
+
+
+def _blob_data(arrays):
+    """The blobs' bytes: the float arrays in one float32 cast, laid out first in their
+    order, then the uint8 arrays and any float array with a finite value beyond float32's
+    range (as float64: exact), each padded to 4 bytes. Returns ([(byte offset from the
+    data's start, count, dtype code)] in the arrays' order, [bytes parts])."""
+    floats = [i for i, a in enumerate(arrays) if a.dtype != np.uint8]
+    try:
+        with np.errstate(over="raise"):
+            cast = _float32_run([arrays[i] for i in floats])
+    except FloatingPointError:
+        wide = {i for i in floats if _floats_of(arrays[i]).dtype == np.float64}
+        floats = [i for i in floats if i not in wide]
+        cast = _float32_run([arrays[i] for i in floats])
+    rows, parts, at = [None] * len(arrays), [cast], 0
+    for i in floats:
+        rows[i] = (at, arrays[i].size, 2)
+        at += 4 * arrays[i].size
+    for i, a in enumerate(arrays):
+        if rows[i] is not None:
+            continue
+        a = a if a.dtype == np.uint8 else _floats_of(a)
+        raw = a.tobytes()
+        rows[i] = (at, a.size, _DTYPES[a.dtype])
+        parts += [raw, b"\0" * (-len(raw) % 4)]
+        at += len(raw) + (-len(raw) % 4)
+    return rows, parts
+
+
+def _float32_run(floats):
+    """The arrays raveled into one float32 run, as bytes (b"" for none)."""
+    return np.concatenate([a.ravel() for a in floats]).astype(np.float32).tobytes() \
+        if floats else b""
+
+
+def _floats_of(arr):
+    with np.errstate(over="raise"):
+        return _floats(arr)
 
 
 def _floats(arr):
@@ -121,28 +177,46 @@ def unpack(payload):
 # ---- snapshot -> frame, meta, points ------------------------------------------------
 def quantize_signed(values):
     """Values in [-1, 1] -> uint8 with 128 = 0 (see the module docstring); NaN -> 128."""
-    zero, step = QUANT
-    q = np.asarray(values, dtype=np.float32) * np.float32(step)
-    q += np.float32(zero)
+    return _quantized(np.multiply(values, np.float32(QUANT[1]), dtype=np.float32))
+
+
+def _quantized(q):
+    """STEP * v (float32, overwritten) -> uint8 rint(ZERO + STEP v) clipped to 1..255."""
+    zero = np.float32(QUANT[0])
+    q += zero
     np.rint(q, out=q)
-    np.clip(q, 1, 255, out=q)                  # +-inf -> 255, 1; NaN stays NaN
-    np.copyto(q, np.float32(zero), where=np.isnan(q))
+    np.maximum(q, 1, out=q)                   # +-inf -> 255, 1; NaN stays NaN
+    np.minimum(q, 255, out=q)
+    np.copyto(q, zero, where=np.isnan(q))
     return q.astype(np.uint8)
+
+
+@functools.lru_cache(maxsize=32)
+def _thumb_index(res, thumb_res):
+    """Flat indices (r*r,) of a thumbnail's points in a row-major R x R map: every ~R/r-th
+    grid point, nearest index."""
+    idx = np.rint(np.linspace(0, res - 1, thumb_res)).astype(np.intp)
+    flat = (idx[:, None] * res + idx).ravel()
+    flat.flags.writeable = False
+    return flat
 
 
 def _maps(stacks, thumb_res):
     """[(n_l, R, R) maps] -> [(uint8 (n_l, r, r) thumbnails of value/scale, float64 scale
     (n_l,))], scale = max(1, max |thumbnail value|) per map (in float64: any finite value
-    fits); all stacks quantized in one pass."""
+    fits); all stacks gathered and quantized in one pass."""
     if not stacks:
         return []
-    idx = np.rint(np.linspace(0, stacks[0].shape[-1] - 1, thumb_res)).astype(int)
-    thumbs = np.concatenate([np.asarray(s)[:, idx[:, None], idx] for s in stacks]
-                            ).astype(np.float64)
-    scale = np.maximum(1.0, np.abs(thumbs).max(axis=(1, 2), initial=0.0))
-    q = quantize_signed(thumbs / scale[:, None, None])
-    cuts = np.cumsum([len(s) for s in stacks])[:-1]
-    return list(zip(np.split(q, cuts), np.split(scale, cuts)))
+    res = stacks[0].shape[-1]
+    flat = _thumb_index(res, thumb_res)
+    thumbs = np.concatenate([np.asarray(s).reshape(len(s), -1)[:, flat] for s in stacks])
+    scale = np.maximum(1.0, np.abs(thumbs).max(axis=1, initial=0.0).astype(np.float64))
+    q = quantize_signed(thumbs / scale[:, None]).reshape(-1, thumb_res, thumb_res)
+    out, start = [], 0
+    for s in stacks:
+        out.append((q[start:start + len(s)], scale[start:start + len(s)]))
+        start += len(s)
+    return out
 
 
 def quantize_output(out, task):
@@ -151,7 +225,12 @@ def quantize_output(out, task):
     if out.ndim == 3:
         return {"cls": out.argmax(axis=2).astype(np.uint8),
                 "conf": np.rint(255.0 * out.max(axis=2)).astype(np.uint8)}
-    return quantize_signed(2.0 * out - 1.0 if task == "binary" else out)
+    if task != "binary":
+        return quantize_signed(out)
+    q = np.multiply(out, np.float32(2.0), dtype=np.float32)      # v = 2 P - 1, in float32
+    q -= np.float32(1.0)
+    q *= np.float32(QUANT[1])
+    return _quantized(q)
 
 
 def frame_from_snapshot(snap, thumb_res=20):
