@@ -170,3 +170,18 @@ _STILL = """selector => document.fonts.ready.then(() => new Promise(done => {
 def settled(page, selector="[data-testid] , .katex"):
     """Wait until the fonts are loaded and no box of `selector` moves between two frames."""
     page.wait_for_function(_STILL, arg=selector)
+
+
+def record_toasts(page):
+    """From now on, keep the text of every toast the page shows in `window.__toasts`: a toast
+    leaves after a few seconds, so a test looks for it in this record, not on the screen."""
+    page.evaluate("""() => { window.__toasts = new Set();
+      const look = () => document.querySelectorAll('[data-testid="stToast"]')
+        .forEach(t => window.__toasts.add(t.innerText));
+      new MutationObserver(look).observe(document.body,
+        {childList: true, subtree: true, characterData: true}); }""")
+
+
+def wait_toast(page, text):
+    """Wait until a toast containing `text` has been shown (after `record_toasts`)."""
+    page.wait_for_function("text => [...window.__toasts].some(t => t.includes(text))", arg=text)

@@ -4,7 +4,7 @@ weight typed in while paused changes the engine and the output map, hovering a n
 its map large in the output panel. No console errors, no request leaves the app's server."""
 import pytest
 
-from conftest import APP_READY, output_image, settled
+from conftest import APP_READY, output_image, record_toasts, settled, wait_toast
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -58,11 +58,12 @@ def test_the_diagrams_plus_minus_and_input_nodes_change_the_run(open_app):
     page.get_by_role("button", name="Layer 1: one neuron more", exact=True).click()
     page.wait_for_function("[...document.querySelectorAll('[data-testid^=live-neurons-] "
                            ".dnnlive-count')].map(e => e.textContent).join() === '5,2'")
+    record_toasts(page)
     page.get_by_role("button", name="One hidden layer more", exact=True).click()
     page.wait_for_function("document.querySelectorAll('[data-testid^=live-neurons-]').length === 3")
     assert sizes(page) == [5, 2, 2]
+    wait_toast(page, "the network was rebuilt")
     page.wait_for_selector(APP_READY)
-    assert page.get_by_text("the network was rebuilt").first.is_visible()
     page.locator('[data-testid="live-activation-1"]').select_option("relu")
     page.wait_for_url(lambda url: "relu" in url)          # the server ran with it
     page.wait_for_selector(APP_READY)
