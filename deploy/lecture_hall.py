@@ -18,11 +18,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:      # run as a script: `python deploy/lecture_hall.py`
+    sys.path.insert(0, str(REPO))
+
+from deploy.healthcheck import wait_healthy  # noqa: E402
+
 COOKIE = "dnn_replica"
 # One BLAS thread per process: multithreaded OpenBLAS made small matmuls 80x slower.
 ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -51,9 +54,14 @@ backend replicas
     cookie {cookie} insert indirect nocache httponly
     option httpchk GET /_stcore/health
     http-check expect status 200
-    # A replica that is down: send its browsers (cookie and all) to a live one.
+    # A request for a replica that refuses it is sent to a live one (cookie and all).
     option redispatch
     retries 2
+    # Two missed checks a second apart mark a replica down (one slow answer on a busy
+    # machine does not move its browsers); its open WebSockets are then closed, so its
+    # pages reconnect through a live replica at once, even when it hangs rather than dies.
+    timeout check 3s
+    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
     # Which replica answered, for debugging (and the tests that check stickiness).
     http-response set-header X-Replica %s
 {servers}
@@ -70,26 +78,23 @@ def replica_command(port, address="127.0.0.1", python=sys.executable):
 def haproxy_config(port, replica_ports, address="127.0.0.1", admin_socket=None):
     """The HAProxy configuration: `port` in front of replicas on 127.0.0.1:`replica_ports`;
     `admin_socket` (a path) opens HAProxy's runtime API there."""
-    servers = "\n".join(f"    server r{i} 127.0.0.1:{p} check inter 1s fall 1 rise 1 cookie r{i}"
+    servers = "\n".join(f"    server r{i} 127.0.0.1:{p} check cookie r{i}"
                         for i, p in enumerate(replica_ports, start=1))
     admin = f"    stats socket {admin_socket} mode 600 level admin\n" if admin_socket else ""
     return CONFIG.format(admin=admin, address=address, port=port, cookie=COOKIE,
                          servers=servers)
 
 
-def wait_healthy(url, proc, timeout=60.0):
-    """Wait until `url`/_stcore/health answers 200; raise if `proc` exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing healthy at {url} within {timeout} s")
+def end(proc, sig=signal.SIGTERM, grace=60.0):
+    """Send `proc` the signal `sig` and wait until it has exited; one that is still there
+    after `grace` seconds (a crowded machine can take long to shut Streamlit down) is
+    killed."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port():
@@ -129,8 +134,7 @@ class Hall:
     def stop_replica(self, i, sig=signal.SIGKILL):
         """Stop replica i at once (SIGKILL: as a crashed or evicted container)."""
         proc, log = self.replicas.pop(i)
-        proc.send_signal(sig)
-        proc.wait(10)
+        end(proc, sig)
         log.close()
 
     def start(self):
@@ -157,8 +161,7 @@ class Hall:
             self.stop_replica(i, signal.SIGTERM)
         if self.haproxy:
             proc, log = self.haproxy
-            proc.terminate()
-            proc.wait(10)
+            end(proc)
             log.close()
             self.haproxy = None
 

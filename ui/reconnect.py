@@ -12,6 +12,14 @@ it to the tab, which remembers the last token it saw (a window variable, and ses
 for a tab the browser discarded and reloaded). A different token in a tab that had one is a
 lost session: the component sets its state value `lost`, and `note()` says what happened.
 A reload or a link opened in a new tab starts without a token, so no note.
+
+The flag must reach a run of the whole app, where `note()` is. Streamlit 1.67's frontend
+sends every widget change made in one task as one rerun, scoped to the first fragment among
+them (streamlit/streamlit#12747): when the live view's player asks for frames in the same
+task, `lost` arrives in a rerun of the live view's fragment alone, nothing else reruns and
+the note never showed (seen in the lecture-hall test: new token, no note, for minutes). So
+the flag's callback asks for a rerun of the app; Streamlit runs the callbacks of every
+changed widget in whatever run carries the change, fragment or not.
 """
 import secrets
 
@@ -37,6 +45,10 @@ NOTE = ("The server no longer had this tab's session (it restarted, or the tab w
         "same settings and seed, from epoch 0. Press Play to train again.")
 
 
+def _rerun_app():
+    st.rerun()
+
+
 def session_lost():
     """Mount the (invisible) component; True when the tab says this session replaced one
     the server lost. It sits in the sidebar, so the page's own components come first in
@@ -44,7 +56,7 @@ def session_lost():
     token = st.session_state.setdefault(keys.SESSION_TOKEN, secrets.token_hex(8))
     with st.sidebar:
         result = _COMPONENT(key="reconnect", data={"token": token}, height=0,
-                            on_lost_change=lambda: None)
+                            on_lost_change=_rerun_app)
     return bool(result.lost)
 
 

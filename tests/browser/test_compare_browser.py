@@ -2,24 +2,20 @@
 but the app's own server is contacted, no console errors, and it fits 1280x720."""
 import pytest
 
-from conftest import watch
+from conftest import APP_READY, new_page, open_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 LANES = "base|optimizer:adam|init:he|lr:0.1"
 
 
 @pytest.fixture(scope="module")
-def page(browser, streamlit_app, tmp_path_factory):
+def page(browser, streamlit_app):
     base = streamlit_app("app.py")
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = watch(context.new_page(), base + "/")
-    page.goto(f"{base}/compare?lanes={LANES}")
-    page.wait_for_selector(APP_READY)
-    page.wait_for_function("window.__dnnLive && window.__dnnLive.lanesView")
+    page = open_ready(new_page(browser, base), f"{base}/compare?lanes={LANES}",
+                      "window.__dnnLive && window.__dnnLive.lanesView")
     yield page
-    context.close()
+    page.context.close()
 
 
 def lanes_state(page):
@@ -35,9 +31,9 @@ def test_play_moves_every_lane(page, tmp_path_factory):
     start, images = lanes_state(page), maps(page)
     assert len(start["epochs"]) == 4
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(f"window.__dnnLive.lanesView.rows >= {start['rows'] + 20}")
-    now = lanes_state(page)
-    assert all(e >= s + 10 for e, s in zip(now["epochs"], start["epochs"]))
+    page.wait_for_function("start => window.__dnnLive.lanesView.epochs.every((e, i) => "
+                           "e >= start[i] + 10)", arg=start["epochs"])
+    assert lanes_state(page)["rows"] > start["rows"]
     assert all(a != b for a, b in zip(maps(page), images))
     shot = tmp_path_factory.mktemp("compare") / "compare-1280x720.png"
     page.screenshot(path=str(shot))
@@ -46,6 +42,7 @@ def test_play_moves_every_lane(page, tmp_path_factory):
     page.get_by_test_id("lane-0").screenshot(path=str(shot.with_name("compare-lane.png")))
     print("screenshot:", shot)
     page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
     page.wait_for_selector(APP_READY)
     ms = page.evaluate("(window.__dnnLive.viewMs.lanes || []).slice(-40)")
     print("lanes view ms per frame (last 40):", sorted(ms)[len(ms) // 2] if ms else None)
@@ -56,9 +53,9 @@ def test_play_moves_every_lane(page, tmp_path_factory):
 
 def test_a_preset_link_sets_the_lanes_and_the_link(page):
     page.get_by_role("link", name="Optimizers").click()
-    page.wait_for_selector('[data-testid="lane-2"]')
+    page.wait_for_url(lambda url: "preset=optimizers" in url and "lanes=" in url)  # run over
     page.wait_for_selector(APP_READY)
     page.wait_for_function("!document.querySelector('[data-testid=\"lane-3\"]')")
-    assert "preset=optimizers" in page.url and "lanes=" in page.url
-    assert page.get_by_text("Preset: Optimizers.").is_visible()
+    page.wait_for_selector('[data-testid="lane-2"]')
+    page.get_by_text("Preset: Optimizers.").wait_for()
     assert not page.problems, page.problems

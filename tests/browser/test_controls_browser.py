@@ -8,37 +8,19 @@ import pytest
 
 from dnn_core.datasets import DATASETS
 
-from conftest import watch
+from conftest import APP_READY, LIVE_DRAWN, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Eight layers of 32, with the activations whose names are the longest.
 EIGHT_WIDE = ("?layers=" + ",".join(["32"] * 8)
               + "&activation=leaky_relu,softplus,sigmoid,identity,tanh,relu,gelu,sine")
 TITLES = ["Leaky ReLU", "Softplus", "Sigmoid", "Identity", "Tanh", "ReLU", "GELU", "Sine"]
 
 
-@pytest.fixture(scope="module")
-def open_app(browser, streamlit_app):
-    """open_app(query, width, height) -> a page of app.py with its controls drawn."""
-    base = streamlit_app("app.py")
-    contexts = []
-
-    def open_page(query="", width=1280, height=720):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
-        watch(page, base + "/")
-        page.goto(f"{base}/{query}")
-        page.wait_for_selector(APP_READY)
-        page.get_by_role("button", name="Add a neuron to layer 1", exact=True).wait_for()
-        page.wait_for_function("window.__dnnA11y !== undefined")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+# The live view is drawn, the label fix (ui/a11y.py) runs, the layer editor is there.
+CONTROLS = (f"{LIVE_DRAWN} && window.__dnnA11y !== undefined && "
+            "!!document.querySelector('.st-key-neurons_0_plus button')")
 
 
 def box(locator):
@@ -64,8 +46,9 @@ def right(b):
 
 @pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720), (1920, 1080)])
 def test_eight_layers_of_32_fit_whole(open_app, width, height):
-    page = open_app(EIGHT_WIDE, width, height)
-    page.wait_for_function(SETTLED, timeout=20_000)   # the steppers' CSS has been applied
+    page = open_app(EIGHT_WIDE, (width, height), CONTROLS)
+    page.wait_for_function(SETTLED)                  # the steppers' CSS has been applied
+    settled(page)
     columns = []
     for layer in range(1, 9):
         minus = box(page.get_by_role("button", name=f"Remove a neuron from layer {layer}",
@@ -92,7 +75,7 @@ def test_eight_layers_of_32_fit_whole(open_app, width, height):
 
 
 def test_a_screen_reader_hears_which_layer_each_button_edits(open_app):
-    page = open_app("?layers=4,2")
+    page = open_app("?layers=4,2", ready=CONTROLS)
     page.get_by_role("button", name="Remove a neuron from layer 2", exact=True).click()
     page.wait_for_selector(APP_READY)
     page.get_by_role("button", name="Add a neuron to layer 2", exact=True).wait_for()
@@ -104,7 +87,7 @@ def test_a_screen_reader_hears_which_layer_each_button_edits(open_app):
 
 
 def test_slider_names_are_said_once_and_dataset_pictures_are_described(open_app):
-    page = open_app()
+    page = open_app(ready=CONTROLS)
     for name in ("Noise (%)", "Number of points", "Training data (%)", "Learning rate"):
         assert page.get_by_role("slider", name=name, exact=True).count() == 1, name
     assert page.get_by_role("slider", name=re.compile(r"Noise \(%\) Noise")).count() == 0

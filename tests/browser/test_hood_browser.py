@@ -3,29 +3,25 @@ render as KaTeX and fit the page, clicking a point of the map picks it, and noth
 console error or leaves 127.0.0.1."""
 import pytest
 
-from conftest import watch
+from conftest import APP_READY, new_page, open_ready, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
 
 @pytest.fixture(scope="module")
 def hood(streamlit_app, browser):
     """The page loaded once; `problems` collects console errors, page errors, outside requests."""
     base = streamlit_app("app.py")
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = watch(context.new_page(), base + "/")
-    page.goto(base + "/under_the_hood")
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_selector(".katex", timeout=30_000)
+    page = open_ready(new_page(browser, base), base + "/under_the_hood",
+                      "!!document.querySelector('.katex')")
     yield page
-    context.close()
+    page.context.close()
 
 
 def settle(page, text):
-    page.get_by_text(text).first.wait_for(timeout=30_000)
-    page.wait_for_selector(IDLE, timeout=30_000)
+    """Wait until `text` shows, its run is over and its equations stand still."""
+    page.get_by_text(text).first.wait_for()
+    page.wait_for_selector(APP_READY)
+    settled(page, ".katex")
 
 
 def overflowing_equations(page):
@@ -40,6 +36,7 @@ def overflowing_equations(page):
 
 
 def test_every_step_renders_its_equations_with_katex(hood, tmp_path):
+    settled(hood, ".katex")
     assert hood.locator(".katex").count() >= 3
     hood.screenshot(path=tmp_path / "step1.png")
     for step in range(2, 10):
@@ -66,8 +63,8 @@ def test_box_selecting_points_on_the_map_picks_those_training_rows(hood):
     hood.mouse.up()
     hood.wait_for_function(
         "before => document.querySelector('input[aria-label^=\"Training rows\"]').value"
-        " !== before", arg=before, timeout=30_000)
-    hood.wait_for_selector(IDLE, timeout=30_000)
+        " !== before", arg=before)
+    hood.wait_for_selector(APP_READY)
     picked = [int(r) for r in rows.input_value().split(",")]
     assert 1 <= len(picked) <= 8 and len(set(picked)) == len(picked)
     numbered = hood.locator('[data-testid="stPlotlyChart"]').first.locator(

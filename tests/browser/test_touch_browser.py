@@ -4,36 +4,13 @@ weight typed in while paused changes the engine and the output map, hovering a n
 its map large in the output panel. No console errors, no request leaves the app's server."""
 import pytest
 
-from conftest import watch
+from conftest import APP_READY, output_image, record_toasts, settled, wait_toast
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-OUTPUT_CANVAS = '[data-testid="live-output"] canvas.dnnlive-heat'
 PANELS = ("live-epoch", "live-network", "live-output", "live-cost", "live-flow", "live-weights")
 SIZES = {(1280, 720): ("live-epoch", "live-network", "live-output"),
          (1920, 1080): PANELS, (1024, 768): ("live-epoch", "live-network", "live-output")}
-
-
-@pytest.fixture(scope="module")
-def open_app(browser, streamlit_app):
-    """open_app(query, size) -> a Playground page after its first full view (Plotly in)."""
-    base = streamlit_app("app.py")
-    contexts = []
-
-    def open_page(query="", size=(1280, 720)):
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        contexts.append(context)
-        page = context.new_page()
-        watch(page, base + "/")
-        page.goto(f"{base}/{query}")
-        page.wait_for_selector(APP_READY)
-        page.wait_for_function("window.__dnnLive && window.__dnnLive.times.fullView > 0")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def boxes(page):
@@ -52,6 +29,7 @@ def overlap(a, b):
 def test_one_screen_shows_the_run_without_scrolling(open_app, size, tmp_path):
     page = open_app(size=size)
     width, height = size
+    settled(page)
     got = boxes(page)
     play = page.get_by_role("button", name="Play").bounding_box()
     assert play["y"] + play["height"] <= height
@@ -80,16 +58,18 @@ def test_the_diagrams_plus_minus_and_input_nodes_change_the_run(open_app):
     page.get_by_role("button", name="Layer 1: one neuron more", exact=True).click()
     page.wait_for_function("[...document.querySelectorAll('[data-testid^=live-neurons-] "
                            ".dnnlive-count')].map(e => e.textContent).join() === '5,2'")
+    record_toasts(page)
     page.get_by_role("button", name="One hidden layer more", exact=True).click()
     page.wait_for_function("document.querySelectorAll('[data-testid^=live-neurons-]').length === 3")
     assert sizes(page) == [5, 2, 2]
+    wait_toast(page, "the network was rebuilt")
     page.wait_for_selector(APP_READY)
-    assert page.get_by_text("the network was rebuilt").first.is_visible()
     page.locator('[data-testid="live-activation-1"]').select_option("relu")
+    page.wait_for_url(lambda url: "relu" in url)          # the server ran with it
     page.wait_for_selector(APP_READY)
-    page.wait_for_function("document.querySelector('[data-testid=live-activation-1]').value === 'relu'")
     page.locator('button[data-feature="x1sq"]').click()
     page.wait_for_function("!document.querySelector('button[data-feature=x1sq]')")
+    page.wait_for_url(lambda url: "x1sq" in url)
     assert "layers=5%2C2%2C2" in page.url or "layers=5,2,2" in page.url
     assert page.problems == []
 
@@ -107,7 +87,7 @@ def link_point(page, p, i, j):
 
 def test_a_weight_typed_in_while_paused_changes_the_engine_and_the_map(open_app):
     page = open_app("?layers=4,2&features=x1,x2")
-    before = page.eval_on_selector(OUTPUT_CANVAS, "c => c.toDataURL()")
+    before = output_image(page)
     x, y = link_point(page, 2, 0, 0)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
@@ -118,7 +98,7 @@ def test_a_weight_typed_in_while_paused_changes_the_engine_and_the_map(open_app)
     editor.fill("6")
     editor.press("Enter")
     page.wait_for_function("Math.abs(window.__dnnLive.lastFrame.W[2][0] - 6) < 1e-6")
-    assert page.eval_on_selector(OUTPUT_CANVAS, "c => c.toDataURL()") != before
+    assert output_image(page) != before
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_function("window.__dnnLive.lastFrame.epoch === 1")
     assert abs(page.evaluate("window.__dnnLive.lastFrame.W[2][0]") - 6) < 0.5, \

@@ -14,12 +14,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from deploy.lecture_hall import free_port, wait_healthy  # noqa: F401  (shared with the tests)
+from deploy.healthcheck import wait_healthy
+from deploy.lecture_hall import end, free_port  # noqa: F401  (free_port: shared with the tests)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Deadlines of the browser waits: a page waits for a state, and gives up after this long
+# (the machine is shared; a fresh venv's first page load has taken a minute).
+WAIT_MS = 120_000
 EPOCH = '[data-testid="live-epoch"]'
 
 
@@ -68,10 +72,11 @@ def epoch(where):
     return int(where.inner_text(EPOCH).replace(",", ""))
 
 
-def wait_epoch(where, at_least, timeout=60_000):
+def wait_epoch(where, at_least):
+    """Wait until the live view in a page or frame shows epoch `at_least` or later (within
+    the page's default deadline)."""
     where.wait_for_function(
-        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= {at_least}",
-        timeout=timeout)
+        f"+(document.querySelector('{EPOCH}')?.textContent ?? '0').replace(/,/g, '') >= {at_least}")
 
 
 # ---- fresh virtual environments from requirements.txt alone, as Community Cloud builds ----
@@ -136,11 +141,7 @@ def serve(command, url, log_path, cwd=REPO, env=None):
 
 
 def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    end(proc)
     proc.log.close()
 
 

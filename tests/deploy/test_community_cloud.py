@@ -11,11 +11,12 @@ them (on Cloud, Cloud answers); here a stub answers with a collector on loopback
 """
 import http.server
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import (APP_READY, clean_env, epoch, free_port, serve, stop, wait_epoch,
-                      watch)
+from conftest import (APP_READY, WAIT_MS, clean_env, epoch, free_port, serve, stop,
+                      wait_epoch, watch)
 from tests.fixtures.csv_files import GOOD_ROWS, csv_bytes
 
 pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
@@ -24,6 +25,7 @@ BASE_PATH = "/~/+"
 METRICS_CONFIG = "https://data.streamlit.io/metrics.json"    # Streamlit's, not the app's
 EVENTS = []                                                  # usage statistics received
 LINK = "dataset=moons&layers=5,3&activation=relu&seed=11"
+PATHS = {"Playground": "", "Your data": "your_data", "Under the hood": "under_the_hood"}
 # share.streamlit.io's iframe: the app's origin, embedded, sandboxed like this.
 OUTER = """<!doctype html><title>Community Cloud (simulated)</title>
 <style>html,body,iframe{{margin:0;border:0;width:100%;height:100%}}</style>
@@ -85,14 +87,14 @@ def outer(cloud):
 def app(browser, cloud, outer):
     """The embedded app's frame after its first full draw; `page.problems` must stay empty."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
     context.route(METRICS_CONFIG, lambda route: route.fulfill(
         json={"url": outer + "metrics"}))
     page = watch(context.new_page(), outer, cloud + "/", METRICS_CONFIG)
     page.goto(outer)
     frame = page.wait_for_selector("iframe").content_frame()
-    frame.wait_for_selector(APP_READY, timeout=90_000)
-    frame.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0",
-                            timeout=90_000)
+    frame.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
+    frame.wait_for_selector(APP_READY)
     frame.page_ = page
     yield frame
     assert page.problems == []
@@ -100,8 +102,12 @@ def app(browser, cloud, outer):
 
 
 def go(frame, title):
+    """Open the page called `title` from the sidebar; return once its URL is the page's and
+    its run is over (before the URL changes, the old page still says "notRunning")."""
     frame.get_by_role("link", name=title).click()
-    frame.wait_for_selector(APP_READY, timeout=60_000)
+    path = f"{BASE_PATH}/{PATHS[title]}".rstrip("/")
+    frame.wait_for_function("path => location.pathname.replace(/\\/$/, '') === path", arg=path)
+    frame.wait_for_selector(APP_READY)
 
 
 def test_the_app_is_embedded_under_the_base_path(app):
@@ -112,7 +118,7 @@ def test_the_app_is_embedded_under_the_base_path(app):
 def test_a_shared_link_opens_its_run(app):
     assert "dataset=moons" in app.url and "seed=11" in app.url
     go(app, "Your data")
-    app.get_by_text("In use: the toy dataset Moons").wait_for(timeout=30_000)
+    app.get_by_text("In use: the toy dataset Moons").wait_for()
     go(app, "Playground")
     app.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
 
@@ -122,12 +128,13 @@ def test_the_live_view_plays(app):
     app.get_by_role("button", name="Play", exact=True).click()
     wait_epoch(app, start + 15)
     app.get_by_role("button", name="Pause", exact=True).click()
+    app.get_by_role("button", name="Play", exact=True).wait_for()
     app.wait_for_selector(APP_READY)
 
 
 def test_under_the_hood_renders_its_equations(app):
     go(app, "Under the hood")
-    app.wait_for_selector(".katex", timeout=60_000)
+    app.wait_for_selector(".katex")
     assert app.locator(".katex-display").count() >= 2
     assert app.locator(".katex-error").count() == 0
 
@@ -137,8 +144,8 @@ def test_an_upload_is_used_for_training(app):
     app.locator('input[type="file"]').first.set_input_files(
         files=[{"name": "points.csv", "mimeType": "text/csv",
                 "buffer": csv_bytes(GOOD_ROWS, header="x1,x2,label")}])
-    app.get_by_role("button", name="Use this data").click(timeout=60_000)
-    app.get_by_text("In use: your uploaded file points.csv").wait_for(timeout=30_000)
+    app.get_by_role("button", name="Use this data").click()
+    app.get_by_text("In use: your uploaded file points.csv").wait_for()
 
 
 def test_usage_statistics_went_to_the_stub_as_on_cloud(app):

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import APP_READY, REPO, free_port, fresh_venv, instructions, serve, stop, watch
+from conftest import APP_READY, REPO, WAIT_MS, free_port, fresh_venv, instructions, serve, stop, watch
 
 pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
 
@@ -58,10 +58,10 @@ def test_the_image_serves_the_app_and_passes_its_health_check(image, browser, tm
     try:
         assert subprocess.run(check, cwd=image, env=env).returncode == 0
         page = watch(browser.new_page(), url + "/")
+        page.set_default_timeout(WAIT_MS)
         page.goto(url)
-        page.wait_for_selector(APP_READY, timeout=60_000)
-        page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0",
-                               timeout=60_000)
+        page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
+        page.wait_for_selector(APP_READY)
         assert page.problems == []
         page.close()
     finally:

@@ -62,6 +62,7 @@ def test_the_committed_haproxy_file_is_the_one_the_hall_runs():
     assert committed == haproxy_config(8080, range(8501, 8505), "0.0.0.0")
     assert f"cookie {COOKIE} insert" in committed and "option redispatch" in committed
     assert "timeout tunnel" in committed                   # WebSockets stay open
+    assert "on-marked-down shutdown-sessions" in committed  # a hung replica's pages move
 
 
 @pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy is not installed")

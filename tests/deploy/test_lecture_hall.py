@@ -6,17 +6,24 @@ same replica as the page's cookie), the live view's assets load through the bala
 views play; when a replica is killed while its pages train, they come back on the live one
 with their run rebuilt from the link and a note, while the other replica's pages go on; a
 laptop that slept past the session TTL comes back the same way on its own replica.
+
+Every wait is for an event (a draw, a note, a replica's count of open sessions), with
+conftest's long deadline (WAIT_MS). The only time that passes on
+purpose is the laptop's sleep: longer than the TTL, counted from the moment its replica
+saw it leave.
 """
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
-from conftest import APP_READY, REPO, epoch, free_port, wait_epoch, watch
+from conftest import APP_READY, REPO, WAIT_MS, epoch, free_port, wait_epoch, watch
 from deploy import healthcheck
-from deploy.lecture_hall import COOKIE, Hall
+from deploy.lecture_hall import COOKIE, Hall, end
 from ui.live import component
 from ui.reconnect import NOTE
 
@@ -48,13 +55,13 @@ def open_link(browser, hall):
     """The shared link in a new browser context, after its live view's first full draw;
     `replicas` collects the X-Replica of every response, `assets` the live view's files."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
     page = watch(context.new_page(), hall.url + "/")
     page.replicas, page.assets = set(), {}
     page.on("response", lambda r: _record(page, r))
     page.goto(hall.url + "/" + LINK)
-    page.wait_for_selector(APP_READY, timeout=60_000)
-    page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0",
-                           timeout=60_000)
+    page.wait_for_function("window.__dnnLive && window.__dnnLive.fullDraws > 0")
+    page.wait_for_selector(APP_READY)
     page.link = page.url                        # the link as the app wrote it back
     return page
 
@@ -71,7 +78,20 @@ def replica(page):
 
 
 def press(page, name):
-    page.get_by_role("button", name=name, exact=True).click(timeout=90_000)   # a crowded 2-core machine
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def active_sessions(url):
+    """How many sessions the Streamlit server at `url` holds open (its own metrics)."""
+    with urllib.request.urlopen(url + "/_stcore/metrics?families=active_sessions") as answer:
+        return int(re.search(r"^active_sessions (\d+)", answer.read().decode(), re.M)[1])
+
+
+def wait_until(condition, what, timeout=WAIT_MS / 1000):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.1)
 
 
 def test_each_session_stays_on_one_replica_and_the_views_play(pages):
@@ -96,7 +116,7 @@ def test_pages_of_a_killed_replica_come_back_rebuilt_with_a_note(pages, hall):
     before = {id(p): epoch(p) for p in kept}
     hall.stop_replica(0)
     for page in lost:
-        page.get_by_text(NOTE_START).wait_for(timeout=120_000)
+        page.get_by_text(NOTE_START).wait_for()
         page.wait_for_selector(APP_READY)
         assert replica(page) == "r2"
         assert page.url == page.link                        # the same settings and seed
@@ -134,10 +154,12 @@ def test_a_laptop_that_slept_past_the_session_ttl_gets_its_run_back(browser, hal
     for server in ("r1", "r2"):                              # the network goes away
         hall.admin(f"set server replicas/{server} state maint")
         hall.admin(f"shutdown sessions server replicas/{server}")
-    time.sleep(TTL + 2)                                      # asleep for longer than the TTL
+    home_url = hall.replica_url(int(home[1:]) - 1)
+    wait_until(lambda: active_sessions(home_url) == 0, f"{home} saw its tabs leave")
+    time.sleep(TTL + 1)                                      # asleep for longer than the TTL
     for server in ("r1", "r2"):
         hall.admin(f"set server replicas/{server} state ready")
-    page.get_by_text(NOTE_START).wait_for(timeout=120_000)
+    page.get_by_text(NOTE_START).wait_for()
     page.wait_for_selector(APP_READY)
     assert replica(page) == home                             # its own replica forgot it
     assert page.url == page.link and epoch(page) == 0
@@ -146,18 +168,24 @@ def test_a_laptop_that_slept_past_the_session_ttl_gets_its_run_back(browser, hal
     page.context.close()
 
 
+def at_a_terminal():
+    """Ctrl-C as a terminal delivers it: a job started in the background (CI, nohup) ignores
+    SIGINT, and its children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_the_readme_command_serves_through_haproxy_and_stops_on_ctrl_c(tmp_path):
     lb, first = free_port(), free_port()
     hall = subprocess.Popen([sys.executable, "deploy/lecture_hall.py", "--replicas", "1",
                              "--port", str(lb), "--first-port", str(first),
                              "--address", "127.0.0.1"], cwd=REPO, stdout=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=at_a_terminal)
     try:
         assert "1 replicas behind HAProxy" in hall.stdout.readline()
         assert healthcheck.healthy(f"http://127.0.0.1:{lb}")
         assert healthcheck.healthy(f"http://127.0.0.1:{first}")
     finally:
-        hall.send_signal(signal.SIGINT)
-        hall.wait(30)
+        end(hall, signal.SIGINT)
+    assert hall.returncode == 0                              # it stopped, not killed
     assert not healthcheck.healthy(f"http://127.0.0.1:{lb}")
     assert not healthcheck.healthy(f"http://127.0.0.1:{first}")
