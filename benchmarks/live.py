@@ -121,14 +121,15 @@ JS_WINDOW_END = f"""() => {{
 
 
 # ---- server and pages -----------------------------------------------------------------
-def start_server(log_path):
+def start_server(log_path, cwd=REPO):
+    """`streamlit run app.py` of the checkout at `cwd` on a free loopback port: (process, url)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+        cwd=cwd, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
         env=dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

@@ -3,7 +3,11 @@
  * Decodes the binary payloads of ui/live/payload.py `pack`, queues their frames, plays them with
  * requestAnimationFrame (at most FPS_CAP a second) and hands each frame to the views
  * registered in window.DNNLive.views: view.update(frame, ctx) while running (cheap path),
- * view.full(frame, ctx) once when paused or stepped (hoverable). While running it asks the
+ * view.full(frame, ctx) once when paused or stepped (hoverable), and view.text(frame, ctx) (numbers,
+ * labels, markers; optional) at most every TEXT_MS while running, at once after a full draw:
+ * a change of text re-layerizes the whole Streamlit page (8-13 ms of main thread a frame,
+ * traced with benchmarks/frame_cost.py), the pictures do not, and no eye reads numbers that
+ * change 30 times a second. While running it asks the
  * server for the next batch with setTriggerValue("more", n) when its queue runs low (one
  * request outstanding; unanswered, asked again after 3, 6, 12, 24 s). A payload whose
  * versions or history do not match what this element holds (e.g. after a remount) makes it
@@ -28,6 +32,7 @@
   const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
   const MAX_ASK = 48;                        // ui/playground.py MAX_FRAMES_PER_BATCH
   const ASK_AGAIN_MS = 3000;
+  const TEXT_MS = 100;
   const { decode, FormatError, Curve } = NS;   // decode.js
   const instances = new WeakMap();
   const alive = new Set();
@@ -74,6 +79,7 @@
       this.meta = null; this.points = null; this.settings = {}; this.settingsKey = "";
       this.running = false; this.frame = null; this.histLast = null;
       this.asked = 0; this.rtt = 80; this.lastDraw = 0; this.nextDraw = 0; this.raf = 0;
+      this.textAt = -Infinity; this.textTimer = 0;
       this.askWait = ASK_AGAIN_MS;
       this.low = 4; this.playMs = FRAME_MS;
       this.curve = new Curve();
@@ -240,6 +246,7 @@
     // -- drawing
     mountViews() {
       this.remountViews = false;
+      this.textAt = -Infinity;                 // new views: their text with the next draw
       if (!this.meta) return;
       for (const name of Object.keys(this.cells)) {
         if (this.views[name]) safe(() => this.views[name].destroy(), name);
@@ -270,11 +277,9 @@
         safe(() => (full ? view.full(frame, this.ctx) : view.update(frame, this.ctx)), name);
         record(STATS.viewMs[name] || (STATS.viewMs[name] = []), performance.now() - t);
       }
-      if (!this.meta.noNumbers) this.numbers.show(frame);
-      setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
-      this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
       this.frame = frame;
       STATS.lastFrame = frame;
+      this.text(full, now);
       afterPaint(this.ctx.Plotly ? "fullView" : "firstPaint");
       if (full) {
         STATS.fullDraws++; record(STATS.fullMs, performance.now() - t0);
@@ -291,6 +296,23 @@
       }
       STATS.lastEpoch = frame.epoch;
     }
+    /** The text of this.frame (see TEXT_MS): now when `full` or due, else once it is due. */
+    text(full, now) {
+      const wait = this.textAt + TEXT_MS - now;
+      if (!full && wait > 0) {
+        if (!this.textTimer) this.textTimer = setTimeout(() => this.alive && this.text(true, performance.now()), wait);
+        return;
+      }
+      clearTimeout(this.textTimer);
+      this.textTimer = 0; this.textAt = now;
+      const frame = this.frame;
+      for (const [name, view] of Object.entries(this.views)) {
+        if (view && view.text) safe(() => view.text(frame, this.ctx), name);
+      }
+      if (!this.meta.noNumbers) this.numbers.show(frame);
+      setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
+      this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
+    }
     resize() {
       if (this.resizeQueued) return;
       this.resizeQueued = true;
@@ -299,12 +321,14 @@
         for (const [name, view] of Object.entries(this.views)) {
           if (view && view.resize) safe(() => view.resize(this.ctx), name);
         }
+        if (this.frame) this.text(true, performance.now());
       });
     }
     destroy() {
       this.alive = false;
       alive.delete(this);
       this.numbers.destroy();
+      clearTimeout(this.textTimer);
       if (this.raf) cancelAnimationFrame(this.raf);
       this.resizer.disconnect();
       for (const [name, view] of Object.entries(this.views)) {
