@@ -159,7 +159,7 @@ def main(argv=None):
         with sync_playwright() as pw:
             for rnd in range(args.rounds):
                 for root, (_, base) in zip(roots, servers):
-                    r = measure(pw, f"{base}/?{query}", args.window)
+                    r = measure(pw, f"{base}/{query}", args.window)
                     rows[root].append(r)
                     print(f"round {rnd + 1} {root.name}: load1 {load1():.2f} " + " ".join(
                         f"{k} {r[k]:.1f}" for k in COLUMNS if r.get(k) is not None),

@@ -71,8 +71,8 @@ def test_every_asset_answers_before_any_page_has_run(fresh_server, monkeypatch):
     monkeypatch.setitem(component._APP_ROUTES, "on", True)
     app = component.asset_urls()                    # what this st.App server's pages use
     wanted = [v1["plotly"], v1["css"], *v1["files"].split(","), app["plotly"], app["files"]]
-    # + colors, decode, numbers, player, touch and the views of other pages (the Compare lanes)
-    assert len(wanted) == 9 + len(component.VIEW_FILES) + len(component.OTHER_VIEWS)
+    # every JS file (the views of other pages too: the Compare lanes), the CSS, Plotly twice
+    assert len(wanted) == len(component.JS_FILES) + 4
     for url in wanted:
         status, kind, body = _get(f"{fresh_server}/{url}")
         suffix = Path(url.split("?")[0]).suffix

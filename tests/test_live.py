@@ -190,7 +190,7 @@ def test_loader_is_small_and_every_asset_exists(monkeypatch):
     assert {u.split("/")[1] for u in (urls["plotly"], urls["css"])} == declared
     files = urls["files"].split(",")
     names = [f.split("?")[0].rsplit("/", 1)[-1] for f in files]
-    assert names[:4] == ["colors.js", "decode.js", "numbers.js", "player.js"]
+    assert names[:5] == ["colors.js", "decode.js", "numbers.js", "pacing.js", "player.js"]
     for rel in files:
         path = rel.split("/", 2)[2].split("?")[0]
         assert (live.ASSETS / path).is_file()

@@ -1,9 +1,10 @@
 """The live-chart component: engine snapshots -> one binary payload -> the browser player.
 
 One keyed Custom Components v2 element (inline, no iframe) holds the whole live view. Its
-inline JS is a small loader; assets/live/ (colors, decode, numbers, player, touch, views/*.js) and
-plotly.min.js (from the installed plotly package) come from this server, never a CDN. The
-loader runs our small files at once, then runs Plotly after the player's first paint.
+inline JS is a small loader; assets/live/ (colors, decode, numbers, pacing, player, netlayout,
+touch, views/*.js) and plotly.min.js (from the installed plotly package) come from this server, never
+a CDN. The loader runs our small files at once, then runs Plotly after the player's first
+paint.
 
 Two ways to serve them, chosen once per process:
 - `streamlit run app.py` (app.py is an `st.App`): its lifespan (`serve_assets`) adds routes
@@ -50,7 +51,8 @@ OTHER_VIEWS = ("lanes",)        # views other payloads name: the Compare page's 
 ROUTES = {"dnn_live_assets": ASSETS, "plotly_assets": PLOTLY_DATA}   # v1 name -> folder
 PLOTLY_PATH = "dnn-live/plotly.min.js"      # the st.App routes, under the app's base URL
 BUNDLE_PATH = "dnn-live/live.js"
-JS_FILES = ("colors.js", "decode.js", "numbers.js", "player.js", "touch.js",
+JS_FILES = ("colors.js", "decode.js", "numbers.js", "pacing.js", "player.js", "netlayout.js",
+            "touch.js",
             *(f"views/{v}.js" for v in (*VIEW_FILES, *OTHER_VIEWS)))   # in load order
 
 

@@ -67,7 +67,8 @@
       canvas.className = "dnnlive-matrix";
       canvas.width = m.nIn;
       canvas.height = m.nOut;
-      Object.assign(canvas.style, { left: `${m.x}px`, top: `${m.top}px`, width: `${m.w}px`, height: `${m.h}px` });
+      Object.assign(canvas.style, { position: "absolute", left: `${m.x}px`, top: `${m.top}px`,
+        width: `${m.w}px`, height: `${m.h}px`, imageRendering: "pixelated", outline: "1px solid #bbb" });
       mats.appendChild(canvas);
       const c2d = canvas.getContext("2d");
       return { canvas, c2d, image: c2d.createImageData(m.nIn, m.nOut) };
@@ -155,9 +156,14 @@
   function mount(container, ctx) {
     const box = document.createElement("div"), div = document.createElement("div");
     const labels = document.createElement("div"), mats = document.createElement("div");
+    const layer = (e, z, clip) => Object.assign(e.style, { position: "absolute", left: "0", top: "0",
+      right: "0", bottom: "0", zIndex: z, pointerEvents: "none", overflow: clip ? "clip" : "" });
     box.className = "dnnlive-weights";
-    mats.className = "dnnlive-matrices";
-    labels.className = "dnnlive-matrix-labels";
+    box.style.position = "relative";
+    layer(mats, 0);
+    div.style.position = "relative";
+    div.style.zIndex = 1;
+    layer(labels, 2, true);        // clipped: a label past the box would change the page's overflow
     box.append(mats, div, labels);
     container.appendChild(box);
     let st = build(div, labels, mats, ctx), last = null;
