@@ -7,9 +7,11 @@
  *
  * Layout: square cells of `cell` px (the largest of 32..5 px for which the layers, packed
  * left to right in rows of [W | dW] blocks, fit in MAX_HEIGHT), so 32 x 32 layers stay legible.
- * update (running): each matrix is a visible in x out <canvas>, scaled up by CSS (pixelated),
- * painted with one putImageData; the numbers are HTML labels over the plot, written by `text`
- * (player.js: at most 10 times a second). No Plotly call per
+ * update (running): each matrix is painted with one putImageData into its own (hidden) in x out
+ * canvas and scaled up without smoothing onto ONE shown canvas: every shown canvas is a
+ * compositor layer, and 18 of them (8 x 32) made each layerization of the page 2x dearer
+ * (traced). The numbers are HTML labels over the plot, written by `text` (player.js: at most
+ * 10 times a second). No Plotly call per
  * frame: the matrices were Plotly layout images before (a PNG encoding per matrix, a relayout,
  * then the browser fetched and decoded each data URL: 5-9 ms of main thread and a re-layerized
  * page per frame, traced in the app), and a relayout of annotations[m].text recalculates the
@@ -61,15 +63,20 @@
     const colors = meta.colors, H = g.heightPx;
     const st = { meta, g, lut: live.colors.table("diverging", colors, meta.quant), hover: false,
       colorscale: [[0, colors.neg], [0.5, colors.mid], [1, colors.pos]] };
-    mats.replaceChildren();
+    const shown = document.createElement("canvas"), hidden = document.createElement("div");
+    hidden.style.display = "none";
+    mats.replaceChildren(shown, hidden);
+    shown.width = g.widthPx;
+    shown.height = H;
+    st.shown = shown.getContext("2d");
+    st.shown.imageSmoothingEnabled = false;
+    st.shown.strokeStyle = "#bbb";
+    g.mats.forEach((m) => st.shown.strokeRect(m.x - 0.5, m.top - 0.5, m.w + 1, m.h + 1));
     st.canvases = g.mats.map((m) => {
-      const canvas = document.createElement("canvas");
+      const canvas = hidden.appendChild(document.createElement("canvas"));
       canvas.className = "dnnlive-matrix";
       canvas.width = m.nIn;
       canvas.height = m.nOut;
-      Object.assign(canvas.style, { position: "absolute", left: `${m.x}px`, top: `${m.top}px`,
-        width: `${m.w}px`, height: `${m.h}px`, imageRendering: "pixelated", outline: "1px solid #bbb" });
-      mats.appendChild(canvas);
       const c2d = canvas.getContext("2d");
       return { canvas, c2d, image: c2d.createImageData(m.nIn, m.nOut) };
     });
@@ -106,12 +113,14 @@
 
   const matrixOf = (frame, m) => (m.grad ? frame.dW : frame.W)[m.l];
 
-  /** Paint one matrix: pixel (i, j) = diverging(M[j, i] / scale), quantized as meta.quant. */
+  /** Paint one matrix: pixel (i, j) = diverging(M[j, i] / scale), quantized as meta.quant,
+   *  into its own in x out canvas, then scaled up (no smoothing) onto the one shown canvas. */
   function paint(st, k, values, scale) {
-    const { c2d, image } = st.canvases[k], px = new Uint32Array(image.data.buffer);
-    const [zero, step] = st.meta.quant, s = scale > 0 ? step / scale : 0;
+    const { canvas, c2d, image } = st.canvases[k], px = new Uint32Array(image.data.buffer);
+    const [zero, step] = st.meta.quant, s = scale > 0 ? step / scale : 0, m = st.g.mats[k];
     for (let q = 0; q < values.length; q++) px[q] = st.lut[Math.round(zero + values[q] * s)];
     c2d.putImageData(image, 0, 0);
+    st.shown.drawImage(canvas, m.x, m.top, m.w, m.h);
   }
 
   function draw(st, frame) {
