@@ -5,7 +5,8 @@ for a URL opened on a fresh server before st.navigation has run, which skipped t
 
 `streamlit run app.py` finds the `st.App` below and imports this file once per process, at
 server start (`__name__` is then "app"): its lifespan registers the live view's asset
-routes before the first request (ui/live/component.py `serve_assets`). Each session runs
+routes before the first request, and its middleware asks the browser to preload the live
+view's files with the page (ui/live/component.py `serve_assets`, `PreloadLinks`). Each session runs
 the file as its script (`__name__` is "__main__"): the router.
 """
 import streamlit as st
@@ -33,7 +34,10 @@ if __name__ == "__main__":
     runtime.guarded(page.title)(page.run)()
     state.sync_url(st.session_state, st.query_params)
 else:
-    from ui.live.component import plotly_routes, serve_assets
+    from starlette.middleware import Middleware
 
-    app = st.App(__file__, lifespan=serve_assets, routes=plotly_routes())
+    from ui.live.component import PreloadLinks, asset_routes, serve_assets
+
+    app = st.App(__file__, lifespan=serve_assets, routes=asset_routes(),
+                 middleware=[Middleware(PreloadLinks)])
 

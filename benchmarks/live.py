@@ -5,8 +5,8 @@
 Starts its own `streamlit run app.py` (loopback, free port, one BLAS thread), drives Debian's
 Chromium (never `playwright install`, 1400x900, a fresh browser per run) on TF Playground's
 configurations (shared/research/tfp-speed.md) at speed 1 (one epoch per drawn frame, as TFP),
-plus (a) at speed "max", (a) on three and on six pages at once, and the biggest network the
-app offers; round by round, so a load change hits every configuration alike. With a build of
+plus (a) at speed "max", (a) on three and on six pages at once, the biggest network the
+app offers and the Compare page with four lanes of the default network; round by round, so a load change hits every configuration alike. With a build of
 TF Playground (`--tfp-dist DIR` or `--tfp-url URL`, see benchmarks/tfp.py for how to build
 one) each round also measures TFP on its three configurations, right after ours, with the same
 map counter (`tfp.MAP_HOOK`), and the report gives every figure as a ratio to it. Per run: first paint (navigation -> first rAF that sees
@@ -37,24 +37,28 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TFP_QUERY = "activation=tanh&lr=0.03&batch=10&noise=0&train=50&features="   # + inputs
-CONFIGS = {   # name -> (URL query, pages)
-    "(a) circle [4,2]": (f"dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 1),
-    "(b) spiral 6x8, 7 inputs": (f"dataset=spiral&layers=8,8,8,8,8,8&speed=1&{TFP_QUERY}"
+CONFIGS = {   # name -> (page and URL query, pages)
+    "(a) circle [4,2]": (f"?dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 1),
+    "(b) spiral 6x8, 7 inputs": (f"?dataset=spiral&layers=8,8,8,8,8,8&speed=1&{TFP_QUERY}"
                                  "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2", 1),
-    "(c) gauss [1]": (f"dataset=gauss&layers=1&speed=1&{TFP_QUERY}x1,x2", 1),
-    "(a) speed max": (f"dataset=circle&layers=4,2&speed=max&{TFP_QUERY}x1,x2", 1),
-    "(a) x3 pages": (f"dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 3),
-    "(a) x6 pages": (f"dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 6),
-    "biggest: spiral3 8x32, 7 inputs": ("dataset=spiral3&layers=" + ",".join(["32"] * 8) +
+    "(c) gauss [1]": (f"?dataset=gauss&layers=1&speed=1&{TFP_QUERY}x1,x2", 1),
+    "(a) speed max": (f"?dataset=circle&layers=4,2&speed=max&{TFP_QUERY}x1,x2", 1),
+    "(a) x3 pages": (f"?dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 3),
+    "(a) x6 pages": (f"?dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 6),
+    "biggest: spiral3 8x32, 7 inputs": ("?dataset=spiral3&layers=" + ",".join(["32"] * 8) +
                                         "&activation=tanh&lr=0.03&batch=10&speed=1&features="
                                         "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2", 1),
+    # issue 11: four lanes of the default network, every lane drawn in every frame (frames/s
+    # is per lane), epochs from lane 1, the map counter on lane 1's map
+    "Compare: 4 lanes, default network": ("compare?lanes=base|base|base|base", 1),
 }
 PROFILE_HEADING = "## Server cost per page (profile)"   # written by hand, kept on rewrite
-OUR_MAP = '[data-testid="live-output"] canvas, canvas.dnnlive-heat'   # tfp.MAP_HOOK's selector
-OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'
+LANE_MAP = '[data-testid="lane-0"] canvas'                            # the Compare page's lane 1
+OUR_MAP = f'[data-testid="live-output"] canvas, canvas.dnnlive-heat, {LANE_MAP}'  # tfp.MAP_HOOK's
+OUTPUT_CANVAS = f'.dnnlive-cell[data-view="output"] canvas.dnnlive-heat, {LANE_MAP}'
 
-JS_EPOCH = """() => +(document.querySelector('[data-testid="live-epoch"]') || {})
-  .textContent?.replace(/,/g, '')"""
+JS_EPOCH = """() => window.__dnnLive?.lanesView ? __dnnLive.lanesView.epochs[0]
+  : +(document.querySelector('[data-testid="live-epoch"]') || {}).textContent?.replace(/,/g, '')"""
 # Polled every frame from navigation: first script end and first full live draw, resources.
 JS_FIRST = """() => {
   const F = window.__first || (window.__first = {}), now = performance.now();
@@ -121,14 +125,15 @@ JS_WINDOW_END = f"""() => {{
 
 
 # ---- server and pages -----------------------------------------------------------------
-def start_server(log_path):
+def start_server(log_path, cwd=REPO):
+    """`streamlit run app.py` of the checkout at `cwd` on a free loopback port: (process, url)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+        cwd=cwd, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
         env=dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -164,7 +169,7 @@ def measure_run(pw, base, query, pages, window_s, server_pid):
     result = {"load1": load1()}
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        tabs, result["first"] = zip(*[open_page(browser, f"{base}/?{query}") for _ in range(pages)])
+        tabs, result["first"] = zip(*[open_page(browser, f"{base}/{query}") for _ in range(pages)])
         time.sleep(1.0)
         for page in tabs:
             page.evaluate(JS_ARM_PLAY)
@@ -239,7 +244,7 @@ def main(argv=None):
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # cold page
-            cold_url = f"{base}/?{CONFIGS['(a) circle [4,2]'][0]}"
+            cold_url = f"{base}/{CONFIGS['(a) circle [4,2]'][0]}"
             info.update(browser=browser.version, cold=open_page(browser, cold_url)[1])
             browser.close()
             for run in range(1, args.runs + 1):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -60,17 +61,28 @@ def fresh_server(request, tmp_path):
             proc.wait(10)
 
 
-def test_every_asset_answers_before_any_page_has_run(fresh_server):
-    urls = component.asset_urls()
-    wanted = [urls["plotly"], urls["css"], *urls["files"].split(",")]
-    # + colors, decode, numbers, player, touch and the views of other pages (the Compare lanes)
-    assert len(wanted) == 7 + len(component.VIEW_FILES) + len(component.OTHER_VIEWS)
+def _get_with_headers(url):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.headers
+
+
+def test_every_asset_answers_before_any_page_has_run(fresh_server, monkeypatch):
+    v1 = component.asset_urls()                     # the files one by one (plain scripts)
+    monkeypatch.setitem(component._APP_ROUTES, "on", True)
+    app = component.asset_urls()                    # what this st.App server's pages use
+    wanted = [v1["plotly"], v1["css"], *v1["files"].split(","), app["plotly"], app["files"]]
+    # every JS file (the views of other pages too: the Compare lanes), the CSS, Plotly twice
+    assert len(wanted) == len(component.JS_FILES) + 4
     for url in wanted:
         status, kind, body = _get(f"{fresh_server}/{url}")
         suffix = Path(url.split("?")[0]).suffix
         assert status == 200, url
         assert kind.split(";")[0] in TYPES[suffix], (url, kind)
         assert len(body) > 200, url
-    assert b"plotly.js" in _get(f"{fresh_server}/{urls['plotly']}")[2][:400]
-    missing = urls["css"].split("?")[0].replace("live.css", "no-such-file.js")
+    assert b"plotly.js" in _get(f"{fresh_server}/{app['plotly']}")[2][:400]
+    assert _get(f"{fresh_server}/{app['files']}")[2] == component._bundle_source()
+    missing = v1["css"].split("?")[0].replace("live.css", "no-such-file.js")
     assert _get(f"{fresh_server}/{missing}")[0] == 404
+    base = urllib.parse.urlsplit(fresh_server).path
+    links = _get_with_headers(fresh_server + "/")["Link"]
+    assert links.count("rel=preload") == 3 and f"<{base}/{app['files']}>" in links

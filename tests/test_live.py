@@ -3,8 +3,6 @@ protocol through AppTest (the element's bytes decode to the engine's true state)
 import json
 import warnings
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -207,44 +205,75 @@ def test_unpack_refuses_an_unknown_format():
         live.unpack(bytes(payload))
 
 
-def test_loader_is_small_and_every_asset_exists():
+def test_loader_is_small_and_every_asset_exists(monkeypatch):
     assert len(component.LOADER.encode()) < 3000
     declared = {route.name for route in component._declare_routes()}
-    urls = component.asset_urls()
-    assert {u.split("/")[1] for u in (urls["plotlyV1"], urls["css"])} == declared
-    assert urls["plotly"].split("?")[0] == component.PLOTLY_PATH
+    urls = component.asset_urls()                   # a server of plain scripts: v1 routes
+    assert {u.split("/")[1] for u in (urls["plotly"], urls["css"])} == declared
     files = urls["files"].split(",")
     names = [f.split("?")[0].rsplit("/", 1)[-1] for f in files]
-    assert names[:4] == ["colors.js", "decode.js", "numbers.js", "player.js"]
+    assert names[:5] == ["colors.js", "decode.js", "numbers.js", "pacing.js", "player.js"]
     for rel in files:
         path = rel.split("/", 2)[2].split("?")[0]
         assert (live.ASSETS / path).is_file()
     assert (live.PLOTLY_DATA / "plotly.min.js").is_file()
+    monkeypatch.setitem(component._APP_ROUTES, "on", True)   # an st.App server
+    app = component.asset_urls()
+    assert app["plotly"].split("?")[0] == component.PLOTLY_PATH
+    assert app["files"].split("?")[0] == component.BUNDLE_PATH and app["css"] == urls["css"]
+    bundle = component._bundle_source().decode()
+    starts = [bundle.index((live.ASSETS / f.split("/", 2)[2].split("?")[0]).read_text())
+              for f in files]
+    assert starts == sorted(starts), "every file, in load order"
 
 
-def test_plotly_route_sends_gzip_made_once_and_plain_without_gzip():
+def test_asset_routes_send_gzip_made_once_and_plain_without_gzip():
     import asyncio
     import gzip
 
     from starlette.requests import Request
-    from starlette.responses import FileResponse
 
-    def get(accept):
-        scope = {"type": "http", "method": "GET", "path": "/" + component.PLOTLY_PATH,
+    plotly, bundle = component.asset_routes()
+    assert [plotly.path, bundle.path] == ["/" + component.PLOTLY_PATH, "/" + component.BUNDLE_PATH]
+
+    def get(route, accept):
+        scope = {"type": "http", "method": "GET", "path": route.path,
                  "headers": [(b"accept-encoding", accept.encode())]}
-        return asyncio.run(component._plotly(Request(scope)))
+        return asyncio.run(route.endpoint(Request(scope)))
 
-    route, = component.plotly_routes()
-    assert route.path == "/" + component.PLOTLY_PATH
-    plain = (live.PLOTLY_DATA / "plotly.min.js").read_bytes()
-    packed, again = get("gzip"), get("gzip, br")
-    assert packed.headers["content-encoding"] == "gzip", "the gzip middleware skips it"
-    assert packed.media_type == "text/javascript"
-    assert gzip.decompress(packed.body) == plain
-    assert again.body is packed.body, "compressed once per process"
-    bare = get("identity")
-    assert isinstance(bare, FileResponse) and "content-encoding" not in bare.headers
-    assert Path(bare.path).read_bytes() == plain
+    for route, plain in [(plotly, (live.PLOTLY_DATA / "plotly.min.js").read_bytes()),
+                         (bundle, component._bundle_source())]:
+        packed, again = get(route, "gzip"), get(route, "gzip, br")
+        assert packed.headers["content-encoding"] == "gzip", "the gzip middleware skips it"
+        assert packed.media_type == "text/javascript"
+        assert gzip.decompress(packed.body) == plain
+        assert again.body is packed.body, "compressed once per process"
+        bare = get(route, "identity")
+        assert "content-encoding" not in bare.headers and bare.body == plain
+
+
+def test_html_answers_carry_preload_links_for_the_live_views_files(monkeypatch):
+    import asyncio
+
+    monkeypatch.setitem(component._APP_ROUTES, "on", True)
+    sent = []
+
+    async def page(scope, receive, send):
+        kind = b"text/html" if scope["path"] == "/" else b"text/javascript"
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", kind)]})
+
+    async def collect(message):
+        sent.append(dict(message["headers"]))
+
+    middleware = component.PreloadLinks(page)
+    for path in ["/", "/static/js/index.js"]:
+        asyncio.run(middleware({"type": "http", "path": path}, None, collect))
+    urls = component.asset_urls()
+    links = sent[0][b"link"].decode()
+    assert links == (f"</{urls['css']}>; rel=preload; as=style, </{urls['files']}>; rel=preload; "
+                     f"as=script, </{urls['plotly']}>; rel=preload; as=script")
+    assert b"link" not in sent[1], "only the HTML page"
 
 
 def live_page():

@@ -6,6 +6,7 @@
  * ImageData), cached per kind and colours:
  *   "diverging": q = 1 -> neg, ZERO -> mid, 255 -> pos;  "discrete": q < ZERO -> neg, else pos;
  *   class(colors, hex): q = 0..255 -> mix(mid, hex, q / 255) (a class's confidence ramp).
+ * paint(canvas, u8, w, h, table): quantized values through a table onto a canvas.
  */
 (function () {
   "use strict";
@@ -14,6 +15,7 @@
   const mix = (a, b, t) => a.map((x, i) => Math.round(x + (b[i] - x) * t));
   const rgba32 = (c) => (255 << 24 | c[2] << 16 | c[1] << 8 | c[0]) >>> 0;
   const cache = new Map();
+  const images = new WeakMap();               // canvas -> its ImageData, for paint
 
   function cached(key, build) {
     if (!cache.has(key)) cache.set(key, build());
@@ -42,6 +44,22 @@
         const mid = hex(colors.mid), c = hex(classHex);
         return table32((q) => mix(mid, c, q / 255));
       });
+    },
+    /** Draw quantized values u8 (w*h, row-major) into `canvas` (resized to w x h) through
+     *  `table`; bottomUp: row 0 is the bottom row (grids over the input plane). */
+    paint(canvas, u8, w, h, table, bottomUp) {
+      if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+      let img = images.get(canvas);
+      if (!img || img.width !== w || img.height !== h) {
+        img = canvas.getContext("2d").createImageData(w, h);
+        images.set(canvas, img);
+      }
+      const px = new Uint32Array(img.data.buffer);
+      for (let r = 0; r < h; r++) {
+        const src = r * w, dst = (bottomUp ? h - 1 - r : r) * w;
+        for (let c = 0; c < w; c++) px[dst + c] = table[u8[src + c]];
+      }
+      canvas.getContext("2d").putImageData(img, 0, 0);
     },
     /** A value v (already divided by its scale) -> its byte q, clamped to 1..255. */
     quantize(v, quant) {

@@ -3,8 +3,8 @@
  * decode(bytes): the binary payload of ui/live/payload.py `pack` -> its header object with
  * typed-array views in place of the blobs (uint8, float32; float64 copied, for alignment).
  * A payload whose format is not FORMAT throws FormatError (player.js shows its message).
- * Curve: the engine's history rows (already thinned by dnn_core/history.py) appended as
- * they are revealed; it never drops rows itself.
+ * Curve: the engine's history rows (already thinned by dnn_core/history.py), held when they
+ * arrive and appended as the frames of their epochs are drawn; it never drops rows itself.
  */
 (function () {
   "use strict";
@@ -47,6 +47,7 @@
   class Curve {
     constructor() { this.gen = 0; this.clear([], 0); }
     clear(columns, layers) {
+      this.pending = [];                       // [{rows, i}]: arrived, not drawn yet
       this.columns = columns.filter((k) => k !== "grad_norm");
       this.n = 0; this.L = layers; this.cap = 0; this.gen++; this.cols = {};
       this.grow(256);
@@ -67,6 +68,17 @@
       for (const k of this.columns) this.cols[k][n] = rows[k][i];
       for (let l = 0; l < L; l++) this.cols.grad_norm[n * L + l] = g[i * L + l];
       this.n = n + 1;
+    }
+    /** Rows of a payload (columns of equal length), shown once their epoch is drawn. */
+    hold(rows) { if (rows.epoch.length) this.pending.push({ rows, i: 0 }); }
+    /** Append the held rows up to `epoch`. */
+    reveal(epoch) {
+      while (this.pending.length) {
+        const p = this.pending[0], ep = p.rows.epoch;
+        while (p.i < ep.length && ep[p.i] <= epoch) this.push(p.rows, p.i++);
+        if (p.i < ep.length) break;
+        this.pending.shift();
+      }
     }
   }
 

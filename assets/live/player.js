@@ -1,15 +1,18 @@
 /* DNN Playground live player (loaded once per page by ui/live/component.py's loader).
  *
  * Decodes the binary payloads of ui/live/payload.py `pack`, queues their frames, plays them with
- * requestAnimationFrame (at most FPS_CAP a second) and hands each frame to the views
- * registered in window.DNNLive.views: view.update(frame, ctx) while running (cheap path),
- * view.full(frame, ctx) once when paused or stepped (hoverable). While running it asks the
- * server for the next batch with setTriggerValue("more", n) when its queue runs low (one
- * request outstanding; unanswered, asked again after 3, 6, 12, 24 s). A payload whose
- * versions or history do not match what this element holds (e.g. after a remount) makes it
- * trigger "need_meta" instead. One instance per element, kept in a WeakMap
- * keyed by the element's parent. Counters for tests and benchmarks: window.__dnnLive
- * (times: ms since navigation of player loaded, first canvas paint, Plotly loaded, full view).
+ * requestAnimationFrame, paced and asking the server for more with setTriggerValue("more", n)
+ * as pacing.js decides, and hands each frame to the views registered in window.DNNLive.views:
+ * view.update(frame, ctx) while running (cheap path), view.full(frame, ctx) once when paused
+ * or stepped (hoverable), and view.text(frame, ctx) (numbers, labels, markers; optional) at
+ * most every TEXT_MS while running, at once after a full draw: a change of text re-layerizes
+ * the whole Streamlit page (8-13 ms of main thread a frame, traced with
+ * benchmarks/frame_cost.py), the pictures do not, and no eye reads numbers that change 30
+ * times a second. A payload whose versions or history do not match what this element holds
+ * (e.g. after a remount) makes it trigger "need_meta" instead. One instance per element, kept
+ * in a WeakMap keyed by the element's parent. Counters for tests and benchmarks:
+ * window.__dnnLive (times: ms since navigation of player loaded, first canvas paint, Plotly
+ * loaded, full view).
  *
  * First paint: the loader runs this file before plotly.min.js; views without `needsPlotly`
  * (output map, network) draw their canvases at once, and after that first paint the player
@@ -23,12 +26,8 @@
   "use strict";
   const NS = (window.DNNLive = window.DNNLive || {});
   NS.views = NS.views || {};
-  const FPS_CAP = 60;
-  const FRAME_MS = 1000 / FPS_CAP;
-  const MAX_STRETCH = 3;                       // slowest playback: FPS_CAP / 3 while starving
-  const MAX_ASK = 48;                        // ui/playground.py MAX_FRAMES_PER_BATCH
-  const ASK_AGAIN_MS = 3000;
-  const { decode, FormatError, Curve } = NS;   // decode.js
+  const TEXT_MS = 100;
+  const { decode, FormatError, Curve, Pacer } = NS;   // decode.js, pacing.js
   const instances = new WeakMap();
   const alive = new Set();
 
@@ -46,36 +45,18 @@
     if (list.length > 4000) list.splice(0, 2000);
   }
 
-  // ---- drawing helpers shared by the views ---------------------------------------
-  const images = new WeakMap();
-  /** Draw quantized values u8 (w*h, row-major) into `canvas` (resized to w x h) through
-   *  `table` (from colors.js); bottomUp: row 0 is the bottom row (grids over the input plane). */
-  function paint(canvas, u8, w, h, table, bottomUp) {
-    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-    let img = images.get(canvas);
-    if (!img || img.width !== w || img.height !== h) {
-      img = canvas.getContext("2d").createImageData(w, h);
-      images.set(canvas, img);
-    }
-    const px = new Uint32Array(img.data.buffer);
-    for (let r = 0; r < h; r++) {
-      const src = r * w, dst = (bottomUp ? h - 1 - r : r) * w;
-      for (let c = 0; c < w; c++) px[dst + c] = table[u8[src + c]];
-    }
-    canvas.getContext("2d").putImageData(img, 0, 0);
-  }
+  const { paint } = NS.colors;                // colors.js
   const scratch = document.createElement("canvas");
 
   // ---- one live element ---------------------------------------------------------
   class Instance {
     constructor(root) {
       this.root = root; this.alive = true;
-      this.queue = []; this.pending = []; this.views = {};
+      this.queue = []; this.views = {};
       this.meta = null; this.points = null; this.settings = {}; this.settingsKey = "";
       this.running = false; this.frame = null; this.histLast = null;
-      this.asked = 0; this.rtt = 80; this.lastDraw = 0; this.nextDraw = 0; this.raf = 0;
-      this.askWait = ASK_AGAIN_MS;
-      this.low = 4; this.playMs = FRAME_MS;
+      this.raf = 0; this.textAt = -Infinity; this.textTimer = 0;
+      this.pacer = new Pacer((n) => { STATS.requests++; this.component.setTriggerValue("more", n); });
       this.curve = new Curve();
       this.tick = this.tick.bind(this);
       this.build(root.querySelector(".dnn-live") || root);
@@ -127,8 +108,7 @@
       STATS.payloads++;
       this.component = component;
       const now = performance.now();
-      if (this.asked) { this.rtt = 0.7 * this.rtt + 0.3 * (now - this.asked); this.asked = 0; }
-      this.askWait = ASK_AGAIN_MS;
+      this.pacer.answered(now);
       if (msg.meta) this.adoptMeta(msg.meta);
       if (msg.points) { this.points = msg.points; this.ctx.points = msg.points; this.remountViews = true; }
       const metaOk = this.meta && this.meta.version === msg.metaVersion;
@@ -145,7 +125,7 @@
       this.settings = msg.settings || {}; this.settingsKey = key; this.ctx.settings = this.settings;
       this.running = msg.running; this.ctx.running = msg.running;
       const frames = msg.frames || [];
-      record(STATS.arrivals, [Math.round(now), frames.length, this.queue.length, Math.round(this.rtt)]);
+      record(STATS.arrivals, [Math.round(now), frames.length, this.queue.length, Math.round(this.pacer.rtt)]);
       if (!msg.running) {
         const last = frames[frames.length - 1] || (settingsChanged && this.frame);
         // The end of a replay (ui/timeline.py): the queued frames play out, then `last`.
@@ -169,7 +149,7 @@
     }
     adoptMeta(meta) {
       this.meta = meta; this.ctx.meta = meta;
-      this.queue = []; this.pending = [];
+      this.queue = [];
       this.clearCurve(); this.histLast = null;
       this.layout(meta.views);
       for (const e of [this.numbers.summary, this.numbers.summary.previousElementSibling]) {
@@ -179,55 +159,25 @@
     }
     clearCurve() { this.curve.clear(this.meta.historyColumns, this.meta.layerSizes.length - 1); }
     takeHistory(msg) {
-      const rows = msg.history;
-      if (!rows) return;
-      if (msg.historyAfter === null) {
-        this.clearCurve();
-        this.pending = [];
-      }
-      if (rows.epoch.length) {
-        this.pending.push({ rows, i: 0 });
-        this.histLast = rows.epoch[rows.epoch.length - 1];
-      } else if (msg.historyAfter === null) this.histLast = null;
-    }
-    reveal(epoch) {                            // move pending rows up to `epoch` into the curve
-      while (this.pending.length) {
-        const p = this.pending[0], ep = p.rows.epoch;
-        while (p.i < ep.length && ep[p.i] <= epoch) this.curve.push(p.rows, p.i++);
-        if (p.i < ep.length) break;
-        this.pending.shift();
-      }
+      if (!msg.history) return;
+      if (msg.historyAfter === null) this.clearCurve();
+      this.curve.hold(msg.history);
+      if (msg.history.epoch.length) this.histLast = msg.history.epoch[msg.history.epoch.length - 1];
+      else if (msg.historyAfter === null) this.histLast = null;
     }
 
-    // -- pacing
-    /** Ask for more when the queue holds less than two round trips of playback: asking at
-     *  one let the queue dip under `low` every batch, and playback slowed on purpose
-     *  (measured: 51.9 drawn of 54.9 animation frames/s; asking at two: equal). */
+    // -- pacing (pacing.js)
     maybeAsk(now) {
-      if (!this.running || document.hidden || !this.component) return;
-      this.low = Math.ceil(this.rtt / this.playMs) + 2;
-      if (this.queue.length > 2 * this.low) return;
-      if (this.asked) {                        // unanswered: ask again, waiting longer each time
-        if (now - this.asked < this.askWait) return;
-        this.askWait = Math.min(8 * ASK_AGAIN_MS, 2 * this.askWait);
-      }
-      this.asked = now; STATS.requests++;
-      // Three round trips' worth: each fragment run costs the server ~25 ms of Streamlit
-      // whatever its size, so fewer, larger batches cut its CPU per frame.
-      this.component.setTriggerValue("more", Math.min(MAX_ASK, Math.max(8, 3 * this.low)));
+      if (this.running && !document.hidden && this.component) this.pacer.maybeAsk(now, this.queue.length);
     }
-    /** Jitter buffer: full speed while the queue holds a round trip of frames, slower (down
-     *  to FPS_CAP / MAX_STRETCH) as it drains, so a slow server gives even gaps, not stalls. */
     tick(now) {
       this.raf = 0;
       if (!this.alive) return;
       const q = this.queue.length;
-      if (q && now >= this.nextDraw - 4) {
+      if (q && this.pacer.due(now)) {
         const frame = this.queue.shift();
         this.draw(frame, false, now);
-        const stretch = q >= this.low ? 1 : 1 + (MAX_STRETCH - 1) * (this.low - q) / this.low;
-        const gap = (frame.timeline && frame.timeline.frameMs) || FRAME_MS;  // a replay's pace
-        this.nextDraw = Math.max(this.nextDraw, now - gap) + gap * stretch;
+        this.pacer.drawn(now, q, frame);
         if (!this.queue.length && this.finalFrame) {
           this.draw(this.finalFrame, true, now);
           this.finalFrame = null;
@@ -240,6 +190,7 @@
     // -- drawing
     mountViews() {
       this.remountViews = false;
+      this.textAt = -Infinity;                 // new views: their text with the next draw
       if (!this.meta) return;
       for (const name of Object.keys(this.cells)) {
         if (this.views[name]) safe(() => this.views[name].destroy(), name);
@@ -262,7 +213,7 @@
     }
     draw(frame, full, now) {
       const t0 = performance.now();
-      this.reveal(frame.epoch);
+      this.curve.reveal(frame.epoch);
       this.ctx.best = frame.best;
       for (const [name, view] of Object.entries(this.views)) {
         if (!view) continue;
@@ -270,26 +221,37 @@
         safe(() => (full ? view.full(frame, this.ctx) : view.update(frame, this.ctx)), name);
         record(STATS.viewMs[name] || (STATS.viewMs[name] = []), performance.now() - t);
       }
-      if (!this.meta.noNumbers) this.numbers.show(frame);
-      setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
-      this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
       this.frame = frame;
       STATS.lastFrame = frame;
+      this.text(full, now);
       afterPaint(this.ctx.Plotly ? "fullView" : "firstPaint");
       if (full) {
         STATS.fullDraws++; record(STATS.fullMs, performance.now() - t0);
-        this.lastDraw = 0;                     // the next gap starts with the next run
-      }
-      else {
+        this.pacer.restart();
+      } else {
         STATS.framesDrawn++;
         record(STATS.drawMs, performance.now() - t0);
-        if (this.lastDraw) {
-          record(STATS.gaps, now - this.lastDraw);
-          this.playMs = 0.9 * this.playMs + 0.1 * Math.min(now - this.lastDraw, 100);
-        }
-        this.lastDraw = now;
+        const gap = this.pacer.gap(now);
+        if (gap !== null) record(STATS.gaps, gap);
       }
       STATS.lastEpoch = frame.epoch;
+    }
+    /** The text of this.frame (see TEXT_MS): now when `full` or due, else once it is due. */
+    text(full, now) {
+      const wait = this.textAt + TEXT_MS - now;
+      if (!full && wait > 0) {
+        if (!this.textTimer) this.textTimer = setTimeout(() => this.alive && this.text(true, performance.now()), wait);
+        return;
+      }
+      clearTimeout(this.textTimer);
+      this.textTimer = 0; this.textAt = now;
+      const frame = this.frame;
+      for (const [name, view] of Object.entries(this.views)) {
+        if (view && view.text) safe(() => view.text(frame, this.ctx), name);
+      }
+      if (!this.meta.noNumbers) this.numbers.show(frame);
+      setText(this.msg, frame.diverged ? (frame.message || "Training diverged.") : "");
+      this.msg.classList.toggle("dnnlive-show", !!frame.diverged);
     }
     resize() {
       if (this.resizeQueued) return;
@@ -299,12 +261,14 @@
         for (const [name, view] of Object.entries(this.views)) {
           if (view && view.resize) safe(() => view.resize(this.ctx), name);
         }
+        if (this.frame) this.text(true, performance.now());
       });
     }
     destroy() {
       this.alive = false;
       alive.delete(this);
       this.numbers.destroy();
+      clearTimeout(this.textTimer);
       if (this.raf) cancelAnimationFrame(this.raf);
       this.resizer.disconnect();
       for (const [name, view] of Object.entries(this.views)) {

@@ -8,7 +8,8 @@
  * half decades (log y), so Plotly is called a few times per run, not per frame.
  * full(): the same lines as hoverable Plotly traces.
  * A frame of the timeline (frame.timeline: a scrubbed or replayed keyframe) gets a cursor,
- * a vertical line at its epoch.
+ * a vertical line at its epoch; the cursor and the best-epoch line move with `text`
+ * (player.js: at most 10 times a second), not with every frame.
  */
 (function () {
   "use strict";
@@ -155,7 +156,6 @@
         g.stroke();
       });
       this.drawnN = curve.n; this.drawnGen = curve.gen;
-      this.placeBest(ctx.best);
     }
     placeBest(best) {
       const show = this.spec.best && best && best.epoch >= 0 && best.epoch <= this.x[1];
@@ -192,7 +192,6 @@
       this.canvas.style.visibility = "hidden";
       this.mode = "full";
       ctx.Plotly.react(this.plot, traces, this.layout(), CONFIG);
-      this.placeBest(ctx.best);
     }
     resize(ctx) {
       const w = this.w, h = this.h;
@@ -201,6 +200,7 @@
       ctx.Plotly.relayout(this.plot, { width: this.w, height: this.h });
       this.place();
       if (this.mode === "fast") this.update(ctx);
+      this.placeBest(ctx.best);
     }
     destroy() { this.ctx.Plotly.purge(this.plot); this.el.innerHTML = ""; }
   }
@@ -243,8 +243,8 @@
     needsPlotly: true,
     mount(container, ctx) {
       const chart = costChart(container, ctx);
-      const draw = (how) => (f, c) => { chart[how](c); chart.placeCursor(f); };
-      return { update: draw("update"), full: draw("full"),
+      return { update: (f, c) => chart.update(c), full: (f, c) => chart.full(c),
+        text: (f, c) => { chart.placeBest(c.best); chart.placeCursor(f); },
         resize: (c) => chart.resize(c), destroy: () => chart.destroy() };
     },
   };

@@ -204,7 +204,7 @@
       }
     }
     update(f, ctx) {
-      const m = ctx.meta, curve = ctx.curve, r2 = m.metricName === "r2", R = m.res;
+      const m = ctx.meta, curve = ctx.curve, R = m.res;
       this.loss.draw(curve, this.lossSeries);
       this.metric.draw(curve, this.metricSeries);
       f.lanes.forEach((lane, i) => {
@@ -217,6 +217,15 @@
           ctx.paint(card.map, u, R, R, this.table, true);
         } else ctx.paint(card.map, out, R, R, this.table, true);
         card.grad.draw(curve, card.series);
+      });
+      window.__dnnLive.lanesView = { rows: curve.n, epochs: f.lanes.map((l) => l.epoch) };
+    }
+    /** Each card's numbers and message, and the text alternative (player.js: at most 10 times a second). */
+    text(f, ctx) {
+      const r2 = ctx.meta.metricName === "r2";
+      f.lanes.forEach((lane, i) => {
+        const card = this.cards[i];
+        if (!card) return;
         const metric = r2 ? `R² ${fmt(lane.metric.train)} / ${fmt(lane.metric.test)}`
           : `accuracy ${pct(lane.metric.train)} / ${pct(lane.metric.test)}`;
         setText(card.nums, `epoch ${lane.epoch.toLocaleString("en-US")} · loss ${fmt(lane.loss.train_data)} / ` +
@@ -224,7 +233,6 @@
         setText(card.msg, lane.diverged ? (lane.message || "This lane diverged.") : "");
         card.msg.style.display = lane.diverged ? "block" : "none";
       });
-      window.__dnnLive.lanesView = { rows: curve.n, epochs: f.lanes.map((l) => l.epoch) };
       this.speak(f, r2);
     }
     speak(f, r2) {
@@ -245,6 +253,7 @@
       return {
         update: (f, c) => { view.last = f; view.update(f, c); },
         full: (f, c) => { view.last = f; view.update(f, c); },
+        text: (f, c) => view.text(f, c),
         resize: () => view.resize(),
         destroy: () => { container.innerHTML = ""; },
       };

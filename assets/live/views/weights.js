@@ -7,9 +7,15 @@
  *
  * Layout: square cells of `cell` px (the largest of 32..5 px for which the layers, packed
  * left to right in rows of [W | dW] blocks, fit in MAX_HEIGHT), so 32 x 32 layers stay legible.
- * update (running): ONE Plotly.relayout of images[m].source (one in x out canvas per matrix,
- * drawn pixelated; no trace, no recalc) and the numbers written into HTML labels over the plot
- * (a relayout of annotations[m].text recalculates the whole plot: 10-35 ms measured here).
+ * update (running): each matrix is painted with one putImageData into its own (hidden) in x out
+ * canvas and scaled up without smoothing onto ONE shown canvas: every shown canvas is a
+ * compositor layer, and 18 of them (8 x 32) made each layerization of the page 2x dearer
+ * (traced). The numbers are HTML labels over the plot, written by `text` (player.js: at most
+ * 10 times a second). No Plotly call per
+ * frame: the matrices were Plotly layout images before (a PNG encoding per matrix, a relayout,
+ * then the browser fetched and decoded each data URL: 5-9 ms of main thread and a re-layerized
+ * page per frame, traced in the app), and a relayout of annotations[m].text recalculates the
+ * whole plot (10-35 ms measured here).
  * full (paused): heatmap traces over the same cells, hover = matrix, row (neuron), column
  * (input) and value.
  */
@@ -52,14 +58,23 @@
     return pack(meta.layerSizes, MIN_CELL, widthPx);
   }
 
-  function build(div, labels, ctx) {
+  function build(div, labels, mats, ctx) {
     const meta = ctx.meta, g = geometry(meta, div.clientWidth || 640);
-    const colors = meta.colors;
+    const colors = meta.colors, H = g.heightPx;
     const st = { meta, g, lut: live.colors.table("diverging", colors, meta.quant), hover: false,
-      colorscale: [[0, colors.neg], [0.5, colors.mid], [1, colors.pos]], sources: [] };
-    const H = g.heightPx;
+      colorscale: [[0, colors.neg], [0.5, colors.mid], [1, colors.pos]] };
+    const shown = document.createElement("canvas"), hidden = document.createElement("div");
+    hidden.style.display = "none";
+    mats.replaceChildren(shown, hidden);
+    shown.width = g.widthPx;
+    shown.height = H;
+    st.shown = shown.getContext("2d");
+    st.shown.imageSmoothingEnabled = false;
+    st.shown.strokeStyle = "#bbb";
+    g.mats.forEach((m) => st.shown.strokeRect(m.x - 0.5, m.top - 0.5, m.w + 1, m.h + 1));
     st.canvases = g.mats.map((m) => {
-      const canvas = document.createElement("canvas");
+      const canvas = hidden.appendChild(document.createElement("canvas"));
+      canvas.className = "dnnlive-matrix";
       canvas.width = m.nIn;
       canvas.height = m.nOut;
       const c2d = canvas.getContext("2d");
@@ -70,10 +85,6 @@
       xaxis: { range: [0, g.widthPx], visible: false, fixedrange: true },
       yaxis: { range: [0, H], visible: false, fixedrange: true },
       hovermode: "closest", dragmode: false, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      images: g.mats.map((m) => ({ source: "", xref: "x", yref: "y", x: m.x, y: H - m.top, sizex: m.w,
-        sizey: m.h, sizing: "stretch", layer: "below", xanchor: "left", yanchor: "top" })),
-      shapes: g.mats.map((m) => ({ type: "rect", xref: "x", yref: "y", x0: m.x - 0.5, x1: m.x + m.w + 0.5,
-        y0: H - m.top - m.h - 0.5, y1: H - m.top + 0.5, line: { color: "#bbb", width: 1 }, layer: "above" })),
     };
     ctx.Plotly.newPlot(div, [], layout, { displayModeBar: false, responsive: false });
     st.labels = titleLabels(labels, g);
@@ -102,25 +113,28 @@
 
   const matrixOf = (frame, m) => (m.grad ? frame.dW : frame.W)[m.l];
 
-  /** Paint one matrix: pixel (i, j) = diverging(M[j, i] / scale), quantized as meta.quant. */
+  /** Paint one matrix: pixel (i, j) = diverging(M[j, i] / scale), quantized as meta.quant,
+   *  into its own in x out canvas, then scaled up (no smoothing) onto the one shown canvas. */
   function paint(st, k, values, scale) {
     const { canvas, c2d, image } = st.canvases[k], px = new Uint32Array(image.data.buffer);
-    const [zero, step] = st.meta.quant, s = scale > 0 ? step / scale : 0;
+    const [zero, step] = st.meta.quant, s = scale > 0 ? step / scale : 0, m = st.g.mats[k];
     for (let q = 0; q < values.length; q++) px[q] = st.lut[Math.round(zero + values[q] * s)];
     c2d.putImageData(image, 0, 0);
-    return canvas.toDataURL();
+    st.shown.drawImage(canvas, m.x, m.top, m.w, m.h);
   }
 
-  function draw(st, frame, Plotly, div) {
-    const edit = {};
+  function draw(st, frame) {
+    st.g.mats.forEach((m, k) => paint(st, k, matrixOf(frame, m), maxAbs(matrixOf(frame, m))));
+  }
+
+  /** The labels: each matrix's scale and its layer's weight or gradient norm. */
+  function labelText(st, frame) {
     st.g.mats.forEach((m, k) => {
-      const values = matrixOf(frame, m), scale = maxAbs(values), src = paint(st, k, values, scale);
-      if (src !== st.sources[k]) edit[`images[${k}].source`] = st.sources[k] = src;
+      const scale = maxAbs(matrixOf(frame, m));
       const norm = m.grad ? `grad norm ${fmt(frame.gradNorm[m.l])}` : `weight norm ${fmt(frame.weightNorm[m.l])}`;
       setText(st.labels[k].scale, `±${fmt(scale)}`);
       setText(st.labels[k].norm, norm);
     });
-    if (Object.keys(edit).length) Plotly.relayout(div, edit);
   }
 
   function setText(el, text) {
@@ -150,17 +164,21 @@
 
   function mount(container, ctx) {
     const box = document.createElement("div"), div = document.createElement("div");
-    const labels = document.createElement("div");
+    const labels = document.createElement("div"), mats = document.createElement("div");
+    const layer = (e, z, clip) => Object.assign(e.style, { position: "absolute", left: "0", top: "0",
+      right: "0", bottom: "0", zIndex: z, pointerEvents: "none", overflow: clip ? "clip" : "" });
     box.className = "dnnlive-weights";
     box.style.position = "relative";
-    div.className = "dnnlive-pixelated";
-    Object.assign(labels.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
-    box.append(div, labels);
+    layer(mats, 0);
+    div.style.position = "relative";
+    div.style.zIndex = 1;
+    layer(labels, 2, true);        // clipped: a label past the box would change the page's overflow
+    box.append(mats, div, labels);
     container.appendChild(box);
-    let st = build(div, labels, ctx), last = null;
+    let st = build(div, labels, mats, ctx), last = null;
     const rebuild = (c) => {
       c.Plotly.purge(div);
-      st = build(div, labels, c);
+      st = build(div, labels, mats, c);
     };
     const prepare = (c) => {
       if (c.meta !== st.meta && c.meta.version !== st.meta.version) rebuild(c);
@@ -170,16 +188,17 @@
     const view = {
       update(frame, c) {
         prepare(c);
-        draw(st, frame, c.Plotly, div);
+        draw(st, frame);
         last = frame;
       },
       full(frame, c) {
         prepare(c);
-        draw(st, frame, c.Plotly, div);
+        draw(st, frame);
         c.Plotly.addTraces(div, heatmaps(st, frame));
         st.hover = true;
         last = frame;
       },
+      text(frame) { labelText(st, frame); },
       /** Optional (player.js calls it on resize): re-pack and redraw at the new width. */
       resize(c) {
         if ((div.clientWidth || 640) === st.g.widthPx) return;

@@ -145,8 +145,17 @@
       return state.ctx.meta;
     },
     frame: (seed, t) => makeFrame(state.ctx.meta, seed, t),
-    update: (view, frame) => state.views[view].update(frame, state.ctx),
-    full: (view, frame) => state.views[view].full(frame, state.ctx),
+    /** `update`, then `text` where the view has it (player.js does both when text is due). */
+    update(view, frame) {
+      const v = state.views[view];
+      v.update(frame, state.ctx);
+      if (v.text) v.text(frame, state.ctx);
+    },
+    full(view, frame) {
+      const v = state.views[view];
+      v.full(frame, state.ctx);
+      if (v.text) v.text(frame, state.ctx);
+    },
     plot: (view) => document.querySelector(`#${view} .js-plotly-plot`),
     /** Set a view's container width and call its optional `resize`, as player.js does. */
     resize(view, widthPx) {
