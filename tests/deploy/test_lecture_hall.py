@@ -49,6 +49,7 @@ def pages(browser, hall):
     for page in opened:
         page.context.close()
 PLOTLY_PATH = component.PLOTLY_PATH   # Plotly's own pre-compressed route
+BUNDLE_PATH = component.BUNDLE_PATH   # the live view's JS, one bundle
 
 
 def open_link(browser, hall):
@@ -69,7 +70,8 @@ def open_link(browser, hall):
 def _record(page, response):
     if "x-replica" in response.headers:
         page.replicas.add(response.headers["x-replica"])
-    if "/component/" in response.url or response.url.split("?")[0].endswith(PLOTLY_PATH):
+    if "/component/" in response.url or response.url.split("?")[0].endswith(
+            (PLOTLY_PATH, BUNDLE_PATH)):
         page.assets[response.url.split("?")[0].rsplit("/", 1)[-1]] = response.status
 
 
@@ -98,7 +100,7 @@ def test_each_session_stays_on_one_replica_and_the_views_play(pages):
     assert {replica(p) for p in pages} == {"r1", "r2"}          # both replicas serve
     for page in pages:
         assert page.replicas == {replica(page)}
-        assert {"player.js", "plotly.min.js", "live.css"} <= page.assets.keys()
+        assert {"live.js", "plotly.min.js", "live.css"} <= page.assets.keys()
         assert set(page.assets.values()) <= {200, 304}
         press(page, "Play")
     for page in pages:
