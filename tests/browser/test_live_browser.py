@@ -9,16 +9,14 @@ import base64
 import numpy as np
 import pytest
 
-from conftest import watch
+from conftest import APP_READY, EPOCH, animation_frames, epoch, watch
 
 from ui import live
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 APP = "tests/browser/apps/live_app.py"
-APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-EPOCH = '[data-testid="live-epoch"]'
-OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'
+OUTPUT_CANVAS = '.dnnlive-cell[data-view="output"] canvas.dnnlive-heat'   # no page testids here
 
 
 @pytest.fixture(scope="module")
@@ -37,19 +35,8 @@ def live_page(browser, streamlit_app):
     context.close()
 
 
-def epoch(page):
-    return int(page.inner_text(EPOCH).replace(",", ""))
-
-
 def output_image(page):
     return page.eval_on_selector(OUTPUT_CANVAS, "c => c.toDataURL()")
-
-
-def animation_frames(page, n):
-    """Let the page run n animation frames (the player's own clock)."""
-    page.evaluate("""n => new Promise(done => {
-        const step = () => (--n <= 0 ? done() : requestAnimationFrame(step));
-        requestAnimationFrame(step); })""", n)
 
 
 def test_paused_page_shows_every_view_and_the_engine_numbers(live_page):
