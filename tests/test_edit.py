@@ -1,16 +1,13 @@
 """Edits made on the live view (ui/edit.py) and the engine's one-parameter write
 (Trainer.set_parameter): the diagram's events reach the same settings rows as the sidebar,
 follow the keep-or-rebuild rule, and a typed weight is the engine's weight afterwards."""
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dnn_core import TrainConfig, Trainer
+from app_run import run_app
 from ui import keys, live
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 # ---- the engine -----------------------------------------------------------------------
@@ -59,15 +56,6 @@ def test_set_parameter_refuses_what_is_not_a_parameter(args):
 
 
 # ---- the page -------------------------------------------------------------------------
-def run_app(query=None):
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def send(at, **event):
     at.session_state["live"] = {"edit": {"id": str(event), **event}}
     at.run()

@@ -1,25 +1,14 @@
 """The Playground page through AppTest: it renders, its buttons and controls reach the
 engine, and the live payload carries the engine's true state."""
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dnn_core import TrainConfig, Trainer
+from app_run import run_app
 from ui import keys, live
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 pytestmark = pytest.mark.xdist_group("apptest")
-
-
-def run_app(query=None):
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def trainer(at):
