@@ -7,6 +7,7 @@
  *   "diverging": q = 1 -> neg, ZERO -> mid, 255 -> pos;  "discrete": q < ZERO -> neg, else pos;
  *   class(colors, hex): q = 0..255 -> mix(mid, hex, q / 255) (a class's confidence ramp).
  * paint(canvas, u8, w, h, table): quantized values through a table onto a canvas.
+ * series: the line colours of per-layer series (one per Dense layer, cycling).
  */
 (function () {
   "use strict";
@@ -26,6 +27,8 @@
 
   NS.colors = {
     hex, mix, rgba32,
+    series: ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+      "#666666", "#1f78b4", "#b15928"],
     /** "diverging" or "discrete" table of meta.colors with meta.quant's zero and step. */
     table(kind, colors, quant) {
       const [zero, step] = quant;

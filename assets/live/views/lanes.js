@@ -13,8 +13,7 @@
   "use strict";
   const NS = (window.DNNLive = window.DNNLive || {});
   NS.views = NS.views || {};
-  const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
-    "#a6761d", "#666666", "#1f78b4", "#b15928"];
+  const PALETTE = NS.colors.series;           // colors.js runs first
   const M = { l: 44, r: 8, t: 6, b: 22 };
   const SPEAK_MS = 1000;
 
