@@ -6,7 +6,9 @@
 The race is ui/compare/presets.py's `init`: circle data (noise 5 %, 400 points, 75 % to
 train), a 2-10-5-1 ReLU network, full-batch gradient descent at lr 0.01, three lanes with
 zeros, large (x10) and He initial weights, to epoch 15,000; `dnn_core.race.Race.run_to`
-trains it, recording every epoch as the app does (history row, keyframe).
+trains it, recording every epoch as the app does (history row, keyframe). The turns train
+on one core (`workers=0`); then the whole race runs once as the app's button runs it, its
+lanes in worker processes (dnn_core/workers.py), for the wall-clock time a user waits.
 
 The peer is the same race written as a plain PyTorch float64 loop: the same data and
 initial weights, each epoch one full-batch step (forward, BCE loss, backward, SGD step) and
@@ -31,6 +33,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 import dnn_core  # noqa: E402
+from dnn_core import workers  # noqa: E402
 from benchmarks.engine import cpu_model, versions  # noqa: E402
 
 LANES = ({"init": "zeros"}, {"init": "large"}, {"init": "he"})
@@ -116,6 +119,17 @@ def measure(contenders, epochs, chunk):
     return out
 
 
+def run_as_the_app(epochs):
+    """(wall seconds, race) of the `init` preset's Run to epoch as Compare's button runs it:
+    one `run_to` call, the lanes in worker processes (warmed first, as the page does)."""
+    workers.warm()
+    workers.run_to(init_preset(dnn_core), 1)   # waits until the workers are up
+    race = init_preset(dnn_core)
+    start = time.perf_counter()
+    race.run_to(epochs, chunk=max(10, min(500, epochs // 40)))
+    return time.perf_counter() - start, race
+
+
 def write_section(path, text):
     """Put `text` between the race markers in `path` (after the notes marker if new)."""
     try:
@@ -144,14 +158,15 @@ def main(argv=None):
     load_before = os.getloadavg()
     ours = init_preset(dnn_core)
     peer = TorchRace(ours)
-    contenders = {"dnn_core": lambda e: ours.run_to(e, chunk=e),
+    contenders = {"dnn_core": lambda e: ours.run_to(e, chunk=e, workers=0),
                   "PyTorch loop": lambda e: peer.run_epochs(e - peer.epoch)}
     if args.against:
         if args.against_path:
             sys.path.insert(0, args.against_path)
         other = init_preset(importlib.import_module(args.against))
-        contenders[args.against] = lambda e: other.run_to(e, chunk=e)
+        contenders[args.against] = lambda e: other.run_to(e, chunk=e, workers=0)
     results = measure(contenders, args.epochs, args.chunk)
+    app_wall, app_race = run_as_the_app(args.epochs)
     load_after = os.getloadavg()
     ours_acc = [r.train_metric for r in ours.results()]
     lines = [
@@ -171,7 +186,13 @@ def main(argv=None):
         cpu_ms = float(np.median(cpus))
         lines.append(f"| {name} | {1e3 * float(np.median(walls)):.3f} | {1e3 * cpu_ms:.3f} | "
                      f"{wall:.1f} | {cpu:.1f} | {cpu_ms / base_cpu:.2f}x |")
-    lines += ["", "Train accuracy at the end (zeros, large, he): dnn_core "
+    same = all(np.array_equal(a.trainer.model.values, b.trainer.model.values)
+               for a, b in zip(ours.lanes, app_race.lanes))
+    lines += ["", f"**Run to epoch as the app runs it** (`Race.run_to`, lanes in "
+              f"{workers.cores()} worker processes, started before the clock): "
+              f"**{app_wall:.1f} s** wall for the whole race; its weights are "
+              f"{'bit for bit' if same else 'NOT'} those of the one-core run above.",
+              "", "Train accuracy at the end (zeros, large, he): dnn_core "
               + " / ".join(f"{a:.3f}" for a in ours_acc) + "; PyTorch loop "
               + " / ".join(f"{a:.3f}" for a in peer.train_accuracy()) + ".", ""]
     text = "\n".join(lines) + "\n"

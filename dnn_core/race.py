@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import workers as workers_
 from .config import TrainConfig
 from .metrics import rmse
 from .trainer import Trainer
@@ -79,6 +80,18 @@ class Lane:
                     and t.history.last["test_loss"] <= self.target):
                 self.reached = t.epoch
         self.seconds += time.perf_counter() - start
+
+    def save(self):
+        """The lane's whole state (the Trainer's `state_dict`, its clock and target) for a
+        worker process (see workers.py), which sends its own back to `load`."""
+        return {"trainer": self.trainer.state_dict(), "seconds": self.seconds,
+                "trained": self.trained, "target": self.target, "reached": self.reached}
+
+    def load(self, state):
+        """Take a state from `save` (this lane's, trained further)."""
+        self.trainer.load_state_dict(state["trainer"])
+        self.seconds, self.trained = state["seconds"], state["trained"]
+        self.target, self.reached = state["target"], state["reached"]
 
     def set_target(self, target):
         """Track the first epoch whose test loss is <= `target` (None: no target). Epochs
@@ -145,10 +158,16 @@ class Race:
         for lane in self.lanes:
             lane.run_epochs(k)
 
-    def run_to(self, epoch, chunk=100, progress=None):
+    def run_to(self, epoch, chunk=100, progress=None, workers=None):
         """Train until every running lane is at `epoch`, `chunk` epochs at a time; after each
         chunk `progress(fraction_done)` may return True to stop early. Returns True when the
-        race reached `epoch` (False: cancelled)."""
+        race reached `epoch` (False: cancelled). Two lanes or more with many epochs to go
+        train in `workers` processes (None: one per core; 0 or 1: here), the same numbers
+        bit for bit, their tasks' lengths their own (see workers.py)."""
+        running = [lane for lane in self.lanes if not lane.trainer.diverged]
+        if workers_.worth_it(len(running), sum(max(0, epoch - lane.trainer.epoch)
+                                               for lane in running), workers):
+            return workers_.run_to(self, epoch, progress, workers)
         start = self.epoch
         while self.epoch < epoch and not self.finished:
             self.run_epochs(min(chunk, epoch - self.epoch))
@@ -156,6 +175,14 @@ class Race:
             if progress is not None and progress(min(1.0, done)) is True:
                 return False
         return True
+
+    def level(self):
+        """Every running lane to the furthest one's epoch (lockstep again after lanes were
+        trained apart)."""
+        top = max((lane.trainer.epoch for lane in self.lanes if not lane.trainer.diverged),
+                  default=0)
+        for lane in self.lanes:
+            lane.run_epochs(top - lane.trainer.epoch)
 
     def reset(self):
         """Every lane back to epoch 0: the same data and initial weights as at the start."""

@@ -157,8 +157,11 @@ class Trainer(RunState):
 
     # ---- the phases of one update ---------------------------------------------------
     def next_batch_indices(self):
-        """Training-set row indices of the mini-batch the next `step()` will use."""
+        """Training-set row indices of the mini-batch the next `step()` will use. A full
+        batch from the epoch's start is every row in stored order, and draws no shuffle."""
         n = len(self.X_train)
+        if self.batch >= n and self._cursor == 0:
+            return self._all_rows
         if self._order is None:  # drawn once per epoch, however often this is asked
             self._order = self._shuffle_rng.permutation(n)
         return self._order[self._cursor:min(self._cursor + self.batch, n)]
@@ -168,8 +171,8 @@ class Trainer(RunState):
         epoch's next mini-batch; a full batch is the training set in stored order."""
         if indices is None:
             rows = self.next_batch_indices()
-            if len(rows) == len(self.X_train):
-                return self._all_rows, self.X_train, self.T_train
+            if rows is self._all_rows:
+                return rows, self.X_train, self.T_train
         else:
             rows = np.asarray(indices, dtype=np.int64)
         return rows, self.X_train[rows], self.T_train[rows]

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dnn_core import workers
 from ui import keys, state
 from ui.compare import lanes as lanes_
 from ui.compare import run, table
@@ -88,6 +89,7 @@ def run_to_panel():
     """Run to epoch N (progress bar; any click, e.g. Cancel, stops it between chunks) and
     the target test loss the results table counts epochs to."""
     race = run.get_race()
+    workers.warm()
     p = run.preset()
     cols = st.columns([1.3, 1.3, 1.4, 1.2, 2], vertical_alignment="bottom")
     st.session_state.setdefault(EPOCHS_KEY, p.epochs if p else 1000)

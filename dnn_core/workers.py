@@ -1,0 +1,155 @@
+"""Worker processes that train a race's lanes on every core of the machine.
+
+    run_to(race, 15_000, progress=print)     # what Race.run_to does with many epochs to go
+    warm()                                   # start the workers ahead of the first use
+
+A task is one lane's whole state and a number of epochs: the worker rebuilds the lane's
+Trainer from its config and data, puts the state back (`Lane.load`, the Trainer's
+`load_state_dict`), trains, and sends the state back (`Lane.save`), which the lane in the
+server takes. Nothing stays in a worker between tasks, so sessions share the processes and
+nothing else, and the numbers are bit for bit those of training in the server's own process.
+Lanes take turns on the workers, a task at a time, so with more lanes than cores (the init
+preset's 3 lanes on 2 cores) every core stays busy: the race takes the time of its lanes'
+epochs divided by the cores, plus about 10 ms per task for the state's trip.
+
+The pool is one per server process, started on first use with `spawn` (a fresh
+interpreter, never a fork of the threaded server); each worker ignores Ctrl-C, which stops
+the server, and the pool then ends with it. A pool that breaks (a worker killed) is dropped;
+the race goes on in the server's process from the states it has.
+"""
+import atexit
+import concurrent.futures as cf
+import multiprocessing
+import os
+import signal
+import threading
+
+MAX_WORKERS = 4          # a race has at most 4 lanes
+TASK_SECONDS = 0.3       # a task's length: the state's trip is ~3 % of it, a cancel waits it
+MIN_LANE_EPOCHS = 3000   # fewer lane-epochs to go than this train in the server's process
+
+_pool, _lock = None, threading.Lock()
+
+
+def cores():
+    """The CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def worth_it(lanes, lane_epochs, workers=None):
+    """True when `lanes` running lanes with `lane_epochs` epochs to go in all should train
+    in `workers` processes (None: one per core); False trains them in this process."""
+    workers = cores() if workers is None else workers
+    return workers >= 2 and lanes >= 2 and lane_epochs >= MIN_LANE_EPOCHS
+
+
+def _ignore_interrupt():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _nothing():
+    return None
+
+
+def _pool_of(workers):
+    """The server's pool (made with `workers` processes, None: one per core, on first use)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            n = max(1, min(MAX_WORKERS, cores() if workers is None else workers))
+            _pool = cf.ProcessPoolExecutor(n, multiprocessing.get_context("spawn"),
+                                           initializer=_ignore_interrupt)
+            _pool.size = n
+        return _pool
+
+
+def _drop_pool(pool):
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@atexit.register
+def _end():
+    """Stop the workers while the interpreter is whole (a pool left to the interpreter's
+    teardown complains on stderr)."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def warm():
+    """Start the workers, unless they are (a worker's interpreter takes about a second to
+    start, with the server's main module imported again: Streamlit's), so the first race
+    does not wait for them."""
+    if _pool is None and cores() >= 2:
+        pool = _pool_of(None)
+        for _ in range(pool.size):
+            pool.submit(_nothing)
+
+
+def _train(config, data, state, epochs):
+    """In a worker: the lane of `state` trained `epochs` more epochs; its new state."""
+    from .race import Lane
+
+    lane = Lane(0, config, {}, data)
+    lane.load(state)
+    lane.run_epochs(epochs)
+    return lane.save()
+
+
+def run_to(race, epoch, progress=None, workers=None):
+    """Train every running lane of `race` to `epoch` in worker processes, as `Race.run_to`
+    (progress after each task; it may return True to stop). On a stop, or an exception
+    raised by `progress` (the app's rerun), the tasks under way finish and every lane comes
+    to the furthest lane's epoch, so the lanes stay in lockstep. Returns True when the race
+    reached `epoch`."""
+    pool = _pool_of(workers)
+    pending = {}
+    total = sum(max(0, epoch - lane.trainer.epoch) for lane in race.lanes
+                if not lane.trainer.diverged) or 1
+
+    def submit(lane):
+        left = epoch - lane.trainer.epoch
+        if left <= 0 or lane.trainer.diverged:
+            return
+        per_epoch = lane.seconds / lane.trained if lane.trained else 1e-3
+        k = min(left, max(100, int(TASK_SECONDS / max(per_epoch, 1e-6))))
+        pending[pool.submit(_train, lane.trainer.config, race.data, lane.save(), k)] = lane
+
+    stopped, broken = False, False
+    try:
+        for lane in race.lanes:
+            submit(lane)
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                lane = pending.pop(future)
+                lane.load(future.result())
+                if not stopped:
+                    submit(lane)
+            left = sum(max(0, epoch - lane.trainer.epoch) for lane in race.lanes
+                       if not lane.trainer.diverged)
+            if progress is not None and not stopped and progress(1.0 - left / total) is True:
+                stopped = True
+    except cf.process.BrokenProcessPool:
+        broken = True
+        _drop_pool(pool)
+    finally:
+        for future, lane in pending.items():
+            if not broken:
+                try:
+                    lane.load(future.result())
+                except cf.process.BrokenProcessPool:
+                    broken = True
+        race.level()
+    if broken:   # the lanes keep the states they had: go on here
+        return race.run_to(epoch, progress=progress, workers=0)
+    return not stopped
+
