@@ -5,9 +5,11 @@
 
 A task is one lane's whole state and a number of epochs: the worker rebuilds the lane's
 Trainer from its config and data, puts the state back (`Lane.load`, the Trainer's
-`load_state_dict`), trains, and sends the state back (`Lane.save`), which the lane in the
-server takes. Nothing stays in a worker between tasks, so sessions share the processes and
-nothing else, and the numbers are bit for bit those of training in the server's own process.
+`load_state_dict`), trains, and sends the state back (`Lane.save`), pickled: the server
+hands it on to the lane's next task as it is and puts it into the lane's Trainer once, at
+the end (unpickling and loading it after every task took ~8 ms of the server's CPU each).
+Nothing stays in a worker between tasks, so sessions share the processes and nothing else,
+and the numbers are bit for bit those of training in the server's own process.
 Lanes take turns on the workers, a task at a time, so with more lanes than cores (the init
 preset's 3 lanes on 2 cores) every core stays busy: the race takes the time of its lanes'
 epochs divided by the cores, plus about 10 ms per task for the state's trip.
@@ -21,11 +23,14 @@ import atexit
 import concurrent.futures as cf
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
+import time
 
 MAX_WORKERS = 4          # a race has at most 4 lanes
 TASK_SECONDS = 0.3       # a task's length: the state's trip is ~3 % of it, a cancel waits it
+PROGRESS_SECONDS = 0.25  # progress at most this often (each one redraws the page's bar)
 MIN_LANE_EPOCHS = 3000   # fewer lane-epochs to go than this train in the server's process
 
 _pool, _lock = None, threading.Lock()
@@ -94,60 +99,78 @@ def warm():
             pool.submit(_nothing)
 
 
-def _train(config, data, state, epochs):
-    """In a worker: the lane of `state` trained `epochs` more epochs; its new state."""
+def _train(config, data, blob, epochs):
+    """In a worker: the lane pickled in `blob` (`Lane.save`) trained `epochs` more epochs.
+    Returns ((epoch, seconds per epoch, diverged), its state pickled again)."""
     from .race import Lane
 
-    lane = Lane(0, config, {}, data)
-    lane.load(state)
+    lane = Lane(0, config, {}, pickle.loads(data))
+    lane.load(pickle.loads(blob))
     lane.run_epochs(epochs)
-    return lane.save()
+    per_epoch = lane.seconds / lane.trained if lane.trained else None
+    return (lane.trainer.epoch, per_epoch, lane.trainer.diverged), _pickled(lane.save())
+
+
+def _pickled(value):
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def run_to(race, epoch, progress=None, workers=None):
     """Train every running lane of `race` to `epoch` in worker processes, as `Race.run_to`
-    (progress after each task; it may return True to stop). On a stop, or an exception
-    raised by `progress` (the app's rerun), the tasks under way finish and every lane comes
-    to the furthest lane's epoch, so the lanes stay in lockstep. Returns True when the race
-    reached `epoch`."""
+    (`progress(fraction)` at most every PROGRESS_SECONDS and at the end; it may return
+    True to stop). A lane's state goes from worker to worker pickled, and is put back into
+    its Trainer once, at the end. On a stop, or an exception raised by `progress` (the
+    app's rerun), the tasks under way finish and every lane comes to the furthest lane's
+    epoch, so the lanes stay in lockstep. Returns True when the race reached `epoch`."""
     pool = _pool_of(workers)
-    pending = {}
-    total = sum(max(0, epoch - lane.trainer.epoch) for lane in race.lanes
-                if not lane.trainer.diverged) or 1
+    data = _pickled(race.data)
+    lanes = {lane.index: lane for lane in race.lanes
+             if not lane.trainer.diverged and lane.trainer.epoch < epoch}
+    at = {i: [lane.trainer.epoch, lane.seconds / lane.trained if lane.trained else None,
+              False] for i, lane in lanes.items()}
+    blobs = {i: _pickled(lane.save()) for i, lane in lanes.items()}
+    moved, pending = set(), {}
+    total = sum(epoch - at[i][0] for i in lanes) or 1
 
-    def submit(lane):
-        left = epoch - lane.trainer.epoch
-        if left <= 0 or lane.trainer.diverged:
-            return
-        per_epoch = lane.seconds / lane.trained if lane.trained else 1e-3
-        k = min(left, max(100, int(TASK_SECONDS / max(per_epoch, 1e-6))))
-        pending[pool.submit(_train, lane.trainer.config, race.data, lane.save(), k)] = lane
+    def submit(i):
+        now, per_epoch, diverged = at[i]
+        if now < epoch and not diverged:
+            k = min(epoch - now, max(100, int(TASK_SECONDS / (per_epoch or 1e-3))))
+            pending[pool.submit(_train, lanes[i].trainer.config, data, blobs[i], k)] = i
 
-    stopped, broken = False, False
+    def take(future):
+        i = pending.pop(future)
+        at[i][:], blobs[i] = future.result()
+        moved.add(i)
+        return i
+
+    stopped, broken, told = False, False, time.perf_counter()
     try:
-        for lane in race.lanes:
-            submit(lane)
+        for i in lanes:
+            submit(i)
         while pending:
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for future in done:
-                lane = pending.pop(future)
-                lane.load(future.result())
+                i = take(future)
                 if not stopped:
-                    submit(lane)
-            left = sum(max(0, epoch - lane.trainer.epoch) for lane in race.lanes
-                       if not lane.trainer.diverged)
-            if progress is not None and not stopped and progress(1.0 - left / total) is True:
-                stopped = True
+                    submit(i)
+            left = sum(max(0, epoch - at[i][0]) for i in lanes if not at[i][2])
+            if progress is not None and not stopped and (
+                    not pending or time.perf_counter() - told >= PROGRESS_SECONDS):
+                told = time.perf_counter()
+                stopped = progress(1.0 - left / total) is True
     except cf.process.BrokenProcessPool:
         broken = True
         _drop_pool(pool)
     finally:
-        for future, lane in pending.items():
+        for future in list(pending):
             if not broken:
                 try:
-                    lane.load(future.result())
+                    take(future)
                 except cf.process.BrokenProcessPool:
                     broken = True
+        for i in moved:
+            lanes[i].load(pickle.loads(blobs[i]))
         race.level()
     if broken:   # the lanes keep the states they had: go on here
         return race.run_to(epoch, progress=progress, workers=0)
