@@ -36,11 +36,19 @@ MIN_LANE_EPOCHS = 3000   # fewer lane-epochs to go than this train in the server
 _pool, _lock = None, threading.Lock()
 
 
-def cores():
-    """The CPU cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def cores(cpu_max="/sys/fs/cgroup/cpu.max"):
+    """The CPU cores this process may use: those it may run on, at most its container's CPU
+    limit (cgroup v2 `cpu.max`, "<quota> <period>" or "max <period>"): a pod limited to one
+    core on a bigger node trains its lanes in the server's process."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        with open(cpu_max) as f:
+            quota, period = f.read().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return n
 
 
 def worth_it(lanes, lane_epochs, workers=None):

@@ -43,6 +43,15 @@ def test_many_epochs_go_to_the_workers_and_few_stay_here():
     assert not workers.worth_it(2, 100, workers=2)
 
 
+def test_a_containers_cpu_limit_caps_the_cores(tmp_path):
+    limit = tmp_path / "cpu.max"
+    limit.write_text("100000 100000\n")          # a pod limited to one core
+    assert workers.cores(str(limit)) == 1
+    limit.write_text("max 100000\n")
+    assert workers.cores(str(limit)) == len(os.sched_getaffinity(0))
+    assert workers.cores(str(tmp_path / "none")) == len(os.sched_getaffinity(0))
+
+
 @pytest.mark.parametrize("changes", [{}, {"batch": 32, "dropout": 0.2}])
 def test_workers_train_each_lane_bit_for_bit_as_this_process(changes):
     here, there = race(**changes), race(**changes)
