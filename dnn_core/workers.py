@@ -16,12 +16,13 @@ epochs divided by the cores, plus about 10 ms per task for the state's trip.
 
 The pool is one per server process, started on first use with `spawn` (a fresh
 interpreter, never a fork of the threaded server); each worker ignores Ctrl-C, which stops
-the server, and the pool then ends with it. A pool that breaks (a worker killed) is dropped;
+the server, and ends when the server's process ends, however it ends. A pool that breaks (a worker killed) is dropped;
 the race goes on in the server's process from the states it has.
 """
 import atexit
 import concurrent.futures as cf
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -58,8 +59,19 @@ def worth_it(lanes, lane_epochs, workers=None):
     return workers >= 2 and lanes >= 2 and lane_epochs >= MIN_LANE_EPOCHS
 
 
-def _ignore_interrupt():
+def _start_worker():
+    """In each worker, first: ignore Ctrl-C (the server's to handle) and end as soon as the
+    server's process does, however it ended (a killed server's workers, or a test runner's
+    that leaves with os._exit, would otherwise wait on their task queue for good)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel):
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _nothing():
@@ -73,7 +85,7 @@ def _pool_of(workers):
         if _pool is None:
             n = max(1, min(MAX_WORKERS, cores() if workers is None else workers))
             _pool = cf.ProcessPoolExecutor(n, multiprocessing.get_context("spawn"),
-                                           initializer=_ignore_interrupt)
+                                           initializer=_start_worker)
             _pool.size = n
         return _pool
 

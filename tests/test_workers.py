@@ -2,6 +2,10 @@
 stay in lockstep when stopped, and a broken pool falls back to this process."""
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +17,7 @@ BASE = TrainConfig(dataset="circle", n=120, hidden=(5, 3), activations="relu", i
                    optimizer="sgd", lr=0.05, batch=10**9, seed=3)
 LANES = [{}, {"optimizer": "adam", "lr": 0.01}, {"init": "zeros"}]
 EPOCHS = 1200    # 3 lanes x 1,200 = 3,600 lane-epochs: enough for the workers
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def race(lanes=LANES, **changes):
@@ -107,3 +112,31 @@ def test_a_killed_worker_lets_the_race_finish_here():
     here.run_to(EPOCHS, workers=0)
     assert killed and broken.epoch == EPOCHS
     assert_same_lanes(broken, here)
+
+
+def test_the_workers_end_when_the_server_process_dies_without_cleaning_up(tmp_path):
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import os\n"
+        "from dnn_core import workers\n"
+        "if __name__ == '__main__':\n"    # spawn imports the main module again
+        "    pool = workers._pool_of(2)\n"
+        "    pids = {pool.submit(os.getpid).result() for _ in range(4)}\n"
+        "    print(' '.join(map(str, pids)), flush=True)\n"
+        "    os._exit(0)\n")   # as a killed server, or a test runner's worker, leaves
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    pids = [int(p) for p in out.stdout.split()]
+    assert pids
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)   # each worker's watcher wakes when the parent's sentinel closes
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
