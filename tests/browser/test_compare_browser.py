@@ -1,5 +1,8 @@
 """The Compare page in Debian's Chromium: Play moves every lane's curve and map, nothing
-but the app's own server is contacted, no console errors, and it fits 1280x720."""
+but the app's own server is contacted, no console errors, and it fits 1280x720; Run to
+epoch trains the lanes in the server's worker processes and fills the results table."""
+import os
+
 import pytest
 
 from conftest import APP_READY, new_page, open_ready
@@ -59,3 +62,51 @@ def test_a_preset_link_sets_the_lanes_and_the_link(page):
     page.wait_for_selector('[data-testid="lane-2"]')
     page.get_by_text("Preset: Optimizers.").wait_for()
     assert not page.problems, page.problems
+
+
+def _processes():
+    """(pid, parent pid, command line) of every process."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline") as f:
+                yield int(pid), parent, f.read().split("\0")
+        except OSError:
+            continue
+
+
+def _workers_cpu(url):
+    """CPU seconds used so far by the worker processes (dnn_core/workers.py) of the
+    server at `url` (0 when it has none)."""
+    port = url.rsplit(":", 1)[1]
+    servers = {pid for pid, _, cmd in _processes() if "--server.port" in cmd
+               and cmd[cmd.index("--server.port") + 1] == port}
+    seconds = 0.0
+    for pid, parent, cmd in _processes():
+        if parent in servers and any("spawn_main" in part for part in cmd):
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def test_run_to_epoch_trains_the_lanes_in_the_servers_workers(browser, streamlit_app):
+    base = streamlit_app("app.py")
+    page = open_ready(new_page(browser, base), f"{base}/compare?preset=init",
+                      "window.__dnnLive && window.__dnnLive.lanesView")
+    epochs = page.get_by_label("Run to epoch")
+    epochs.fill("2000")       # 3 lanes x 2,000 epochs: enough to go to the workers
+    epochs.press("Enter")
+    before = _workers_cpu(base)
+    page.get_by_role("button", name="Run to epoch 2,000").click()
+    page.get_by_text("Results at epoch 2,000").wait_for()
+    page.wait_for_selector(APP_READY)
+    rows = page.locator("table tbody tr").all_inner_texts()
+    assert len(rows) == 3 and all("2000" in row.replace(",", "") for row in rows), rows
+    zeros, _, he = rows
+    assert "Zeros" in zeros and "He" in he
+    # 6,000 lane-epochs take ~2 s of CPU: the workers, not the server, trained them
+    assert _workers_cpu(base) - before > 0.5
+    assert not page.problems, page.problems
+    page.context.close()
