@@ -19,7 +19,6 @@ compare checkouts within one sitting only.
 """
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from deploy.lecture_hall import free_port
 
 HERE = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -51,12 +52,6 @@ PROBE = """(() => {
   requestAnimationFrame(poll);
 })();"""
 STEPS = ("script", "player", "plotly", "parsed", "canvas", "full")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(repo):

@@ -19,7 +19,6 @@ benchmarks/live_results.md; not a test, asserts nothing.
 import argparse
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from playwright.sync_api import sync_playwright
 from benchmarks import tfp
 from benchmarks.live_report import render
 from benchmarks.procstat import cpu_meter, load1
+from deploy.lecture_hall import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -127,9 +127,7 @@ JS_WINDOW_END = f"""() => {{
 # ---- server and pages -----------------------------------------------------------------
 def start_server(log_path, cwd=REPO):
     """`streamlit run app.py` of the checkout at `cwd` on a free loopback port: (process, url)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],

@@ -19,7 +19,6 @@ import argparse
 import datetime
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,8 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from deploy.lecture_hall import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -44,12 +45,6 @@ def rss_mb(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(port, ttl, log):
@@ -115,7 +110,7 @@ def epoch(page):
 
 
 def soak(args):
-    port = _free_port()
+    port = free_port()
     log_path = Path(args.log)
     with open(log_path, "w") as log, sync_playwright() as pw:
         proc, url = start_server(port, args.ttl, log)
