@@ -28,11 +28,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.chromium import launch
 from deploy.lecture_hall import free_port
 
 HERE = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PROBE = """(() => {
   const T = (window.__fp = {});
   const at = () => performance.now();
@@ -75,7 +74,7 @@ def start(repo):
 
 def measure(pw, url):
     """One visit in a fresh browser: the steps (ms) and the player's median ms per frame."""
-    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    browser = launch(pw)
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(PROBE)

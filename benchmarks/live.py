@@ -28,14 +28,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks import tfp
+from benchmarks.chromium import launch
 from benchmarks.live_report import render
 from benchmarks.procstat import cpu_meter, load1
 from deploy.lecture_hall import free_port
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TFP_QUERY = "activation=tanh&lr=0.03&batch=10&noise=0&train=50&features="   # + inputs
 CONFIGS = {   # name -> (page and URL query, pages)
     "(a) circle [4,2]": (f"?dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 1),
@@ -165,7 +163,7 @@ def open_page(browser, url):
 def measure_run(pw, base, query, pages, window_s, server_pid):
     """One run of one configuration in a fresh Chromium; a dict of raw results."""
     result = {"load1": load1()}
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = launch(pw)
     try:
         tabs, result["first"] = zip(*[open_page(browser, f"{base}/{query}") for _ in range(pages)])
         time.sleep(1.0)
@@ -238,10 +236,9 @@ def main(argv=None):
     server, base = start_server(log := Path("/tmp") / f"bench-live-streamlit-{os.getpid()}.log")
     results, info = {name: [] for name in configs}, versions()
     peers = {name: [] for name in configs if tfp_url and name in tfp.CONFIGS}
-    launch = lambda pw: pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # noqa
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # cold page
+            browser = launch(pw)  # cold page
             cold_url = f"{base}/{CONFIGS['(a) circle [4,2]'][0]}"
             info.update(browser=browser.version, cold=open_page(browser, cold_url)[1])
             browser.close()

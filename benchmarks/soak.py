@@ -27,12 +27,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.chromium import launch
 from deploy.lecture_hall import free_port
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EPOCH = '[data-testid="live-epoch"]'
 BIGGEST = ("?dataset=spiral&n=2000&layers=32,32,32,32,32,32,32,32&activation=tanh"
@@ -115,7 +113,7 @@ def soak(args):
     with open(log_path, "w") as log, sync_playwright() as pw:
         proc, url = start_server(port, args.ttl, log)
         rec = Recorder(proc.pid)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
             rec.sample("server started, no session")
             context, page = open_session(browser, url, query="", play=False)
