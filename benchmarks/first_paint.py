@@ -21,7 +21,6 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks.chromium import launch
-from deploy.lecture_hall import free_port
+from deploy.lecture_hall import free_port, replica_command
 
 HERE = Path(__file__).resolve().parents[1]
 PROBE = """(() => {
@@ -57,10 +56,7 @@ def start(repo):
     port = free_port()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(repo))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
-        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        replica_command(port), cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

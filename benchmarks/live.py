@@ -20,7 +20,6 @@ import argparse
 import os
 import platform
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -31,7 +30,7 @@ from benchmarks import tfp
 from benchmarks.chromium import launch
 from benchmarks.live_report import render
 from benchmarks.procstat import cpu_meter, load1
-from deploy.lecture_hall import free_port
+from deploy.lecture_hall import free_port, replica_command
 
 REPO = Path(__file__).resolve().parents[1]
 TFP_QUERY = "activation=tanh&lr=0.03&batch=10&noise=0&train=50&features="   # + inputs
@@ -127,9 +126,7 @@ def start_server(log_path, cwd=REPO):
     """`streamlit run app.py` of the checkout at `cwd` on a free loopback port: (process, url)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=cwd, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+        replica_command(port), cwd=cwd, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
         env=dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

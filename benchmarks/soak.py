@@ -20,7 +20,6 @@ import datetime
 import os
 import platform
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks.chromium import launch
-from deploy.lecture_hall import free_port
+from deploy.lecture_hall import free_port, replica_command
 
 REPO = Path(__file__).resolve().parents[1]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -48,10 +47,7 @@ def rss_mb(pid):
 def start_server(port, ttl, log):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        replica_command(port) + ["--server.disconnectedSessionTTL", str(ttl)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

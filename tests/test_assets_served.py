@@ -3,7 +3,6 @@ before any page has run (no browser, no WebSocket: no script run), at the root a
 Community Cloud's base path `/~/+`, with the content type a browser needs."""
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.lecture_hall import free_port
+from deploy.lecture_hall import free_port, replica_command
 from ui.live import component
 
 pytestmark = pytest.mark.slow
@@ -34,9 +33,7 @@ def _get(url):
 def fresh_server(request, tmp_path):
     """A new `streamlit run app.py` process; yields its base URL (with the base path)."""
     port, base_path = free_port(), request.param
-    args = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--server.fileWatcherType", "none"]
+    args = replica_command(port)
     if base_path:
         args += ["--server.baseUrlPath", base_path]
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(REPO))
