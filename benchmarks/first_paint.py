@@ -55,8 +55,8 @@ STEPS = ("script", "player", "plotly", "parsed", "canvas", "full")
 def start(repo):
     port = free_port()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(repo))
-    proc = subprocess.Popen(
-        replica_command(port), cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(replica_command(port), cwd=repo, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

@@ -47,7 +47,8 @@ def rss_mb(pid):
 def start_server(port, ttl, log):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
-        replica_command(port) + ["--server.disconnectedSessionTTL", str(ttl)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        replica_command(port) + ["--server.disconnectedSessionTTL", str(ttl)], cwd=REPO, env=env,
+        stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
