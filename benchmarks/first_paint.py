@@ -19,19 +19,18 @@ compare checkouts within one sitting only.
 """
 import argparse
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.chromium import launch
+from deploy.lecture_hall import free_port, replica_command
+
 HERE = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PROBE = """(() => {
   const T = (window.__fp = {});
   const at = () => performance.now();
@@ -53,20 +52,11 @@ PROBE = """(() => {
 STEPS = ("script", "player", "plotly", "parsed", "canvas", "full")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(repo):
     port = free_port()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(repo))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
-        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(replica_command(port), cwd=repo, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -80,7 +70,7 @@ def start(repo):
 
 def measure(pw, url):
     """One visit in a fresh browser: the steps (ms) and the player's median ms per frame."""
-    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    browser = launch(pw)
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(PROBE)

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, CONFIGS, start_server
+from benchmarks.chromium import launch
+from benchmarks.live import CONFIGS, start_server
 from benchmarks.procstat import load1
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,7 +118,7 @@ def renderer_of(events, names):
 
 
 def measure(pw, url, window_s):
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = launch(pw)
     try:
         page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
         page.goto(url)

@@ -19,9 +19,7 @@ benchmarks/live_results.md; not a test, asserts nothing.
 import argparse
 import os
 import platform
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -29,13 +27,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks import tfp
+from benchmarks.chromium import launch
 from benchmarks.live_report import render
 from benchmarks.procstat import cpu_meter, load1
+from deploy.lecture_hall import free_port, replica_command
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TFP_QUERY = "activation=tanh&lr=0.03&batch=10&noise=0&train=50&features="   # + inputs
 CONFIGS = {   # name -> (page and URL query, pages)
     "(a) circle [4,2]": (f"?dataset=circle&layers=4,2&speed=1&{TFP_QUERY}x1,x2", 1),
@@ -127,13 +124,9 @@ JS_WINDOW_END = f"""() => {{
 # ---- server and pages -----------------------------------------------------------------
 def start_server(log_path, cwd=REPO):
     """`streamlit run app.py` of the checkout at `cwd` on a free loopback port: (process, url)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=cwd, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+        replica_command(port), cwd=cwd, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
         env=dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -167,7 +160,7 @@ def open_page(browser, url):
 def measure_run(pw, base, query, pages, window_s, server_pid):
     """One run of one configuration in a fresh Chromium; a dict of raw results."""
     result = {"load1": load1()}
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = launch(pw)
     try:
         tabs, result["first"] = zip(*[open_page(browser, f"{base}/{query}") for _ in range(pages)])
         time.sleep(1.0)
@@ -240,10 +233,9 @@ def main(argv=None):
     server, base = start_server(log := Path("/tmp") / f"bench-live-streamlit-{os.getpid()}.log")
     results, info = {name: [] for name in configs}, versions()
     peers = {name: [] for name in configs if tfp_url and name in tfp.CONFIGS}
-    launch = lambda pw: pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # noqa
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # cold page
+            browser = launch(pw)  # cold page
             cold_url = f"{base}/{CONFIGS['(a) circle [4,2]'][0]}"
             info.update(browser=browser.version, cold=open_page(browser, cold_url)[1])
             browser.close()

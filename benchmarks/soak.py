@@ -19,19 +19,17 @@ import argparse
 import datetime
 import os
 import platform
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.chromium import launch
+from deploy.lecture_hall import free_port, replica_command
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EPOCH = '[data-testid="live-epoch"]'
 BIGGEST = ("?dataset=spiral&n=2000&layers=32,32,32,32,32,32,32,32&activation=tanh"
@@ -46,19 +44,11 @@ def rss_mb(pid):
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(port, ttl, log):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        replica_command(port) + ["--server.disconnectedSessionTTL", str(ttl)], cwd=REPO, env=env,
+        stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -115,12 +105,12 @@ def epoch(page):
 
 
 def soak(args):
-    port = _free_port()
+    port = free_port()
     log_path = Path(args.log)
     with open(log_path, "w") as log, sync_playwright() as pw:
         proc, url = start_server(port, args.ttl, log)
         rec = Recorder(proc.pid)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
             rec.sample("server started, no session")
             context, page = open_session(browser, url, query="", play=False)

@@ -98,6 +98,7 @@ def end(proc, sig=signal.SIGTERM, grace=60.0):
 
 
 def free_port():
+    """A TCP port on 127.0.0.1 that is free now (the system's pick), for a server to bind."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

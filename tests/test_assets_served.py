@@ -2,9 +2,7 @@
 before any page has run (no browser, no WebSocket: no script run), at the root and under
 Community Cloud's base path `/~/+`, with the content type a browser needs."""
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -13,17 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from deploy.lecture_hall import free_port, replica_command
 from ui.live import component
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 TYPES = {".js": ("application/javascript", "text/javascript"), ".css": ("text/css",)}
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url):
@@ -39,10 +32,8 @@ def _get(url):
 @pytest.fixture(params=["", "/~/+"], ids=["root", "cloud-base-path"])
 def fresh_server(request, tmp_path):
     """A new `streamlit run app.py` process; yields its base URL (with the base path)."""
-    port, base_path = _free_port(), request.param
-    args = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--server.fileWatcherType", "none"]
+    port, base_path = free_port(), request.param
+    args = replica_command(port)
     if base_path:
         args += ["--server.baseUrlPath", base_path]
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(REPO))

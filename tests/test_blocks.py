@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from test_torch_parity import tensor, torch_twin
+
 from dnn_core.activations import ACTIVATIONS
 from dnn_core.blocks import BLOCK, blocks
 from dnn_core.losses import get_loss
@@ -47,10 +49,6 @@ def test_blocked_backward_equals_the_whole_array_formula(name):
     np.testing.assert_array_equal(layer.backward(np.ascontiguousarray(dA)), whole)
 
 
-def tensor(array, grad=False):
-    return torch.tensor(np.ascontiguousarray(array), dtype=torch.float64, requires_grad=grad)
-
-
 @pytest.mark.parametrize("n_in", [1, 2])
 def test_a_big_batch_matches_torch(n_in):
     """3,000 points x 64 neurons: every hidden array is blocked and multiplied by np.matmul;
@@ -66,14 +64,7 @@ def test_a_big_batch_matches_torch(n_in):
     value = loss.forward(output, target)
     dX = model.backward(loss.backward())
 
-    layers = []
-    for i, dense in enumerate(model.dense_layers()):
-        linear = torch.nn.Linear(dense.in_features, dense.out_features, dtype=torch.float64)
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(dense.W))
-            linear.bias.copy_(torch.from_numpy(dense.b))
-        layers += [linear, torch.nn.Tanh()] if i < 2 else [linear]
-    twin = torch.nn.Sequential(*layers)
+    twin = torch_twin(model, "tanh")
     x = tensor(X, grad=True)
     torch_output = twin(x)
     torch_value = torch.nn.BCEWithLogitsLoss()(torch_output, tensor(target))

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from test_datasets import knn_agreement
+
 from dnn_core import TrainConfig, Trainer, real_datasets
 from dnn_core.data import Standardizer, make_dataset
 from dnn_core.datasets import DATASETS, LIMIT, make
@@ -17,14 +19,6 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 # Test accuracy of each default network (its `suggested` settings) after 100 epochs,
 # seeds 0-2: penguins 0.93-0.97, iris 0.96.
 DEFAULT_NETWORK_ACCURACY = 0.9
-
-
-def knn_agreement(X, y, k=5):
-    d = ((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
-    np.fill_diagonal(d, np.inf)
-    neighbours = y[np.argsort(d, axis=1)[:, :k]]
-    votes = np.stack([(neighbours == c).sum(axis=1) for c in range(y.max() + 1)], axis=1)
-    return float((votes.argmax(axis=1) == y).mean())
 
 
 def test_two_real_datasets_with_source_and_licence():

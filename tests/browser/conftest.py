@@ -4,7 +4,8 @@
 port (one BLAS thread, the repository root on PYTHONPATH and as working directory, so the
 project's .streamlit/config.toml applies) and returns its base URL. `browser` is Playwright
 driving /usr/bin/chromium (never `playwright install`), one per test module: Playwright's
-sync API allows one instance at a time, so each module starts and stops its own.
+sync API allows one instance at a time, so each module starts and stops its own (it and
+`watch` are shared with the deployment tests: tests/browsing.py).
 `open_app(query, size)` opens app.py in a fresh browser context and returns the page once
 its first run is over and its live view is drawn (Plotly in); `settled(page)` waits until
 the fonts are in and the page's layout stands still, before a test measures boxes.
@@ -19,40 +20,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from deploy.healthcheck import wait_healthy
 from deploy.lecture_hall import free_port
+from tests.browsing import browser, watch  # noqa: F401  (browser: a fixture of the tests here)
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 WAIT_MS = 90_000
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EPOCH = '[data-testid="live-epoch"]'
 OUTPUT_CANVAS = '[data-testid="live-output"] canvas.dnnlive-heat'
 LIVE_DRAWN = "window.__dnnLive && window.__dnnLive.times.fullView > 0"
-
-
-# Opened at a page's own path (/under_the_hood), Streamlit's frontend first probes for its
-# server under that path, gets 404, then uses the root: its design, not an error of ours.
-BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
-
-
-def _console_error(m):
-    return m.type == "error" and not (m.location or {}).get("url", "").endswith(BASE_PATH_PROBES)
-
-
-def watch(page, *allowed):
-    """Collect into `page.problems` every console error, page error and request to a URL
-    that starts with none of `allowed` (data: and blob: URLs are always allowed)."""
-    page.problems = []
-    page.on("console", lambda m: _console_error(m) and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("request", lambda r: r.url.startswith((*allowed, "data:", "blob:"))
-            or page.problems.append(f"request left the app's host: {r.url}"))
-    return page
 
 
 @pytest.fixture(scope="session")
@@ -86,15 +64,6 @@ def streamlit_app(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium with a fresh temporary profile (Playwright's `launch`)."""
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser, url, size=(1280, 720)):

@@ -1,4 +1,5 @@
-"""Fixtures of the deployment tests: Chromium, a page watcher, and the `deploy` selection.
+"""Fixtures of the deployment tests: Chromium and a page watcher (the browser tests' own, from
+tests/browsing.py), fresh virtual environments, servers, and the `deploy` selection.
 
 Tests marked `deploy` start whole deployments (a fresh virtual environment, replicas behind
 HAProxy) and take minutes: they run only when chosen with `-m deploy` (`make test-deploy`),
@@ -12,14 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from deploy.healthcheck import wait_healthy
 from deploy.lecture_hall import end, free_port  # noqa: F401  (free_port: shared with the tests)
+from tests.browsing import browser, watch  # noqa: F401  (a fixture and a helper of the tests)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Deadlines of the browser waits: a page waits for a state, and gives up after this long
 # (the machine is shared; a fresh venv's first page load has taken a minute).
@@ -34,36 +32,6 @@ def pytest_collection_modifyitems(config, items):
     if len(chosen) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in chosen])
         items[:] = chosen
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium with a fresh temporary profile (never `playwright install`)."""
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-# Opened at a page's own path, Streamlit's frontend first probes for its server under that
-# path, gets 404, then uses the root: its design, not an error of ours.
-BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
-
-
-def watch(page, *allowed):
-    """Collect into `page.problems` every console error and page error (of the page and its
-    frames) and every request to a URL that starts with none of `allowed`."""
-    page.problems = []
-
-    def console(m):
-        if m.type == "error" and not (m.location or {}).get("url", "").endswith(BASE_PATH_PROBES):
-            page.problems.append(f"console: {m.text}")
-
-    page.on("console", console)
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("request", lambda r: r.url.startswith((*allowed, "data:", "blob:"))
-            or page.problems.append(f"request left the app's host: {r.url}"))
-    return page
 
 
 def epoch(where):
