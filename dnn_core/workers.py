@@ -31,7 +31,7 @@ import time
 
 MAX_WORKERS = 4          # a race has at most 4 lanes
 TASK_SECONDS = 0.3       # a task's length: the state's trip is ~3 % of it, a cancel waits it
-PROGRESS_SECONDS = 0.25  # progress at most this often (each one redraws the page's bar)
+PROGRESS_SECONDS = 1.0   # progress at most this often (each costs headless Chromium ~0.1 s)
 MIN_LANE_EPOCHS = 3000   # fewer lane-epochs to go than this train in the server's process
 
 _pool, _lock = None, threading.Lock()
