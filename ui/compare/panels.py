@@ -108,7 +108,7 @@ def run_to_panel():
     bar = cols[4].progress(0.0, text="Starting…")
     chunk = max(10, min(500, epochs // 40))
     race.run_to(epochs, chunk, progress=lambda done: bar.progress(
-        done, text=f"To epoch {epochs:,}: {done:.0%} of the lanes' epochs trained"))
+        done, text=f"{done:.0%} of {epochs:,} epochs trained"))
     bar.empty()
 
 
