@@ -15,9 +15,10 @@ preset's 3 lanes on 2 cores) every core stays busy: the race takes the time of i
 epochs divided by the cores, plus about 10 ms per task for the state's trip.
 
 The pool is one per server process, started on first use with `spawn` (a fresh
-interpreter, never a fork of the threaded server); each worker ignores Ctrl-C, which stops
-the server, and ends when the server's process ends, however it ends. A pool that breaks (a worker killed) is dropped;
-the race goes on in the server's process from the states it has.
+interpreter, never a fork of the threaded server), one worker per core the container lets
+it use (`cores`); each worker ignores Ctrl-C, which stops the server, and ends when the
+server's process ends, however it ends. A pool that breaks (a worker killed) is dropped; the
+race goes on in the server's process from the states it has.
 """
 import atexit
 import concurrent.futures as cf
@@ -37,19 +38,38 @@ MIN_LANE_EPOCHS = 3000   # fewer lane-epochs to go than this train in the server
 _pool, _lock = None, threading.Lock()
 
 
-def cores(cpu_max="/sys/fs/cgroup/cpu.max"):
+CGROUP = "/sys/fs/cgroup"
+
+
+def cores(cgroup=CGROUP):
     """The CPU cores this process may use: those it may run on, at most its container's CPU
-    limit (cgroup v2 `cpu.max`, "<quota> <period>" or "max <period>"): a pod limited to one
+    limit (cgroup v2 `cpu.max`, "<quota> <period>" or "max <period>"; v1
+    `cpu/cpu.cfs_quota_us` and `cpu.cfs_period_us`, quota -1 for none): a pod limited to one
     core on a bigger node trains its lanes in the server's process."""
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    try:
-        with open(cpu_max) as f:
-            quota, period = f.read().split()[:2]
-        if quota != "max":
-            n = min(n, max(1, int(quota) // int(period)))
-    except (OSError, ValueError):
-        pass
-    return n
+    limit = _cpu_limit(cgroup)
+    return n if limit is None else min(n, max(1, int(limit)))
+
+
+LIMIT_FILES = (("cpu.max",),                                        # v2: "quota period"
+               ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"))    # v1: one number each
+
+
+def _cpu_limit(cgroup):
+    """The container's CPU limit in cores (quota / period), or None for none."""
+    for files in LIMIT_FILES:
+        try:
+            words = []
+            for name in files:
+                with open(os.path.join(cgroup, name)) as f:
+                    words += f.read().split()
+            quota, period = words[:2]
+            if quota in ("max", "-1"):
+                return None
+            return int(quota) / int(period)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def worth_it(lanes, lane_epochs, workers=None):

@@ -49,12 +49,20 @@ def test_many_epochs_go_to_the_workers_and_few_stay_here():
 
 
 def test_a_containers_cpu_limit_caps_the_cores(tmp_path):
-    limit = tmp_path / "cpu.max"
-    limit.write_text("100000 100000\n")          # a pod limited to one core
-    assert workers.cores(str(limit)) == 1
-    limit.write_text("max 100000\n")
-    assert workers.cores(str(limit)) == len(os.sched_getaffinity(0))
-    assert workers.cores(str(tmp_path / "none")) == len(os.sched_getaffinity(0))
+    every = len(os.sched_getaffinity(0))
+    v2, v1 = tmp_path / "v2", tmp_path / "v1"
+    v2.mkdir()
+    (v1 / "cpu").mkdir(parents=True)
+    (v2 / "cpu.max").write_text("150000 100000\n")   # a pod limited to 1.5 cores
+    assert workers.cores(str(v2)) == 1
+    (v2 / "cpu.max").write_text("max 100000\n")
+    assert workers.cores(str(v2)) == every
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("100000\n")
+    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert workers.cores(str(v1)) == 1
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert workers.cores(str(v1)) == every
+    assert workers.cores(str(tmp_path / "none")) == every
 
 
 @pytest.mark.parametrize("changes", [{}, {"batch": 32, "dropout": 0.2}])
