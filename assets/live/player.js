@@ -32,7 +32,7 @@
   const alive = new Set();
 
   const STATS = (window.__dnnLive = {
-    framesDrawn: 0, fullDraws: 0, lastEpoch: -1, payloads: 0, requests: 0, mounts: 0,
+    framesDrawn: 0, fullDraws: 0, lastEpoch: -1, payloads: 0, requests: 0, mounts: 0, resends: 0,
     drawMs: [], fullMs: [], gaps: [], viewMs: {}, errors: [], arrivals: [], lastFrame: null,
     times: { player: performance.now() },
     reset() {
@@ -109,12 +109,19 @@
       this.component = component;
       const now = performance.now();
       this.pacer.answered(now);
-      if (msg.meta) this.adoptMeta(msg.meta);
-      if (msg.points) { this.points = msg.points; this.ctx.points = msg.points; this.remountViews = true; }
+      // What the player asked for again (need_meta) comes with the versions it has already:
+      // the views stay, only the queue and the curve start over.
+      if (msg.meta && this.meta && msg.meta.version === this.meta.version) this.restart();
+      else if (msg.meta) this.adoptMeta(msg.meta);
+      if (msg.points) {
+        if (!this.points || this.points.version !== msg.points.version) this.remountViews = true;
+        this.points = msg.points; this.ctx.points = msg.points;
+      }
       const metaOk = this.meta && this.meta.version === msg.metaVersion;
       const pointsOk = msg.pointsVersion === null || (this.points && this.points.version === msg.pointsVersion);
       const histOk = msg.historyAfter === null || msg.historyAfter === this.histLast;
       if (!metaOk || !pointsOk || !histOk) {      // e.g. after a remount: ask for everything
+        STATS.resends++;
         component.setTriggerValue("need_meta", true);
         return;
       }
@@ -147,10 +154,10 @@
       this.maybeAsk(now);
       if (!this.raf) this.raf = requestAnimationFrame(this.tick);
     }
+    restart() { this.queue = []; this.clearCurve(); this.histLast = null; }
     adoptMeta(meta) {
       this.meta = meta; this.ctx.meta = meta;
-      this.queue = [];
-      this.clearCurve(); this.histLast = null;
+      this.restart();
       this.layout(meta.views);
       for (const e of [this.numbers.summary, this.numbers.summary.previousElementSibling]) {
         e.style.display = meta.noNumbers ? "none" : "";   // a view with its own numbers

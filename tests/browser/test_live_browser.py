@@ -67,14 +67,14 @@ def test_play_animates_the_output_map_and_pause_stops_it(live_page):
         new MutationObserver(ms => ms.forEach(m => m.removedNodes.forEach(n => {
             if (n.nodeType === 1 && (n.matches('.js-plotly-plot, .dnn-live')
                 || n.querySelector('.js-plotly-plot'))) __removedPlots.push(
-                    [n.className, m.target.className, __dnnLive.mounts, __dnnLive.payloads]); })))
+                    [n.className, __dnnLive.resends, __dnnLive.mounts, __dnnLive.payloads]); })))
             .observe(document.body, {childList: true, subtree: true});
         window.__spoken = [];
         new MutationObserver(() => __spoken.push(performance.now()))
             .observe(document.querySelector('[data-testid="live-summary"]'),
                      {childList: true, characterData: true, subtree: true}); }""")
     start, image = epoch(page), output_image(page)
-    drawn = page.evaluate("window.__dnnLive.framesDrawn")
+    drawn, resends = page.evaluate("[window.__dnnLive.framesDrawn, window.__dnnLive.resends]")
 
     page.get_by_text("Play", exact=True).click()
     page.wait_for_function(f"""window.__dnnLive.framesDrawn >= {drawn + 20}
@@ -90,7 +90,11 @@ def test_play_animates_the_output_map_and_pause_stops_it(live_page):
     animation_frames(page, 30)
     assert (epoch(page), output_image(page)) == (paused, image)
     assert page.evaluate("window.__dnnLive.requests") == requests
-    assert page.evaluate("window.__removedPlots") == []
+    # Play and Pause remount no chart; only a payload the player could not follow (it then
+    # asks for everything again, e.g. after Streamlit recreated the element on a loaded
+    # machine) rebuilds the views, and then every removal comes after such a resend.
+    removed = page.evaluate("window.__removedPlots")
+    assert all(resent > resends for _, resent, _, _ in removed), removed
     assert page.evaluate("window.__dnnLive.errors") == []
 
 
