@@ -18,10 +18,23 @@ def _stat(pid):
     return int(rest[1]), text[text.find("(") + 1:text.rfind(")")], int(rest[11]) + int(rest[12])
 
 
+def processes():
+    """pid -> (ppid, comm, utime + stime ticks) of every process now."""
+    return {int(p): st for p in os.listdir("/proc") if p.isdigit() and (st := _stat(p))}
+
+
+def cmdline(pid):
+    """The command line's arguments of a process ([] when it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:
+        return []
+
+
 def process_groups(server_pid):
     """{'server', 'browser', 'driver', 'self'}: pid -> CPU ticks, over this process's tree
     (driver: Playwright's node process; browser: every other descendant but the server)."""
-    stats = {int(p): st for p in os.listdir("/proc") if p.isdigit() and (st := _stat(p))}
+    stats = processes()
     groups = {"server": {}, "browser": {}, "driver": {}, "self": {os.getpid(): stats[os.getpid()][2]}}
     todo = [pid for pid, st in stats.items() if st[0] == os.getpid()]
     while todo:

@@ -81,6 +81,11 @@ class Lane:
                 self.reached = t.epoch
         self.seconds += time.perf_counter() - start
 
+    @property
+    def per_epoch(self):
+        """The lane's own training seconds per epoch, or None before its first epoch."""
+        return self.seconds / self.trained if self.trained else None
+
     def save(self):
         """The lane's whole state (the Trainer's `state_dict`, its clock and target) for a
         worker process (see workers.py), which sends its own back to `load`."""
@@ -128,7 +133,7 @@ class Lane:
             train_metric=float(last["train_metric"]), test_metric=float(last["test_metric"]),
             train_rmse=train_rmse, test_rmse=test_rmse, best_epoch=int(t.history.best_epoch),
             best_test_loss=float(t.history.best_test_loss), reached=self.reached,
-            ms_per_epoch=1e3 * self.seconds / self.trained if self.trained else np.nan,
+            ms_per_epoch=np.nan if self.per_epoch is None else 1e3 * self.per_epoch,
             diverged=bool(t.diverged), message=t.message)
 
 

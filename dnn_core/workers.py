@@ -29,16 +29,26 @@ import pickle
 import signal
 import threading
 import time
+from typing import NamedTuple
 
 MAX_WORKERS = 4          # a race has at most 4 lanes
 TASK_SECONDS = 0.3       # a task's length: the state's trip is ~3 % of it, a cancel waits it
 PROGRESS_SECONDS = 1.0   # progress at most this often (each costs headless Chromium ~0.1 s)
 MIN_LANE_EPOCHS = 3000   # fewer lane-epochs to go than this train in the server's process
+CGROUP = "/sys/fs/cgroup"
+LIMIT_FILES = (("cpu.max",),                                        # v2: "quota period"
+               ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"))    # v1: one number each
 
 _pool, _lock = None, threading.Lock()
 
 
-CGROUP = "/sys/fs/cgroup"
+class Where(NamedTuple):
+    """Where a lane stands after a task: its epoch, seconds per epoch (None: none trained
+    yet) and whether it diverged."""
+
+    epoch: int
+    per_epoch: object
+    diverged: bool
 
 
 def cores(cgroup=CGROUP):
@@ -49,10 +59,6 @@ def cores(cgroup=CGROUP):
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     limit = _cpu_limit(cgroup)
     return n if limit is None else min(n, max(1, int(limit)))
-
-
-LIMIT_FILES = (("cpu.max",),                                        # v2: "quota period"
-               ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"))    # v1: one number each
 
 
 def _cpu_limit(cgroup):
@@ -110,23 +116,21 @@ def _pool_of(workers):
         return _pool
 
 
-def _drop_pool(pool):
+def _drop_pool(pool, wait=False):
+    """Forget `pool` (if it is still the server's) and shut it down."""
     global _pool
     with _lock:
         if _pool is pool:
             _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 @atexit.register
 def _end():
     """Stop the workers while the interpreter is whole (a pool left to the interpreter's
     teardown complains on stderr)."""
-    global _pool
-    with _lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    _drop_pool(_pool, wait=True)
 
 
 def warm():
@@ -141,14 +145,13 @@ def warm():
 
 def _train(config, data, blob, epochs):
     """In a worker: the lane pickled in `blob` (`Lane.save`) trained `epochs` more epochs.
-    Returns ((epoch, seconds per epoch, diverged), its state pickled again)."""
+    Returns (`Where` it stands, its state pickled again)."""
     from .race import Lane
 
     lane = Lane(0, config, {}, pickle.loads(data))
     lane.load(pickle.loads(blob))
     lane.run_epochs(epochs)
-    per_epoch = lane.seconds / lane.trained if lane.trained else None
-    return (lane.trainer.epoch, per_epoch, lane.trainer.diverged), _pickled(lane.save())
+    return Where(lane.trainer.epoch, lane.per_epoch, lane.trainer.diverged), _pickled(lane.save())
 
 
 def _pickled(value):
@@ -166,21 +169,20 @@ def run_to(race, epoch, progress=None, workers=None):
     data = _pickled(race.data)
     lanes = {lane.index: lane for lane in race.lanes
              if not lane.trainer.diverged and lane.trainer.epoch < epoch}
-    at = {i: [lane.trainer.epoch, lane.seconds / lane.trained if lane.trained else None,
-              False] for i, lane in lanes.items()}
+    at = {i: Where(lane.trainer.epoch, lane.per_epoch, False) for i, lane in lanes.items()}
     blobs = {i: _pickled(lane.save()) for i, lane in lanes.items()}
     moved, pending = set(), {}
-    total = sum(epoch - at[i][0] for i in lanes) or 1
+    total = sum(epoch - where.epoch for where in at.values()) or 1
 
     def submit(i):
-        now, per_epoch, diverged = at[i]
-        if now < epoch and not diverged:
-            k = min(epoch - now, max(100, int(TASK_SECONDS / (per_epoch or 1e-3))))
+        where = at[i]
+        if where.epoch < epoch and not where.diverged:
+            k = min(epoch - where.epoch, max(100, int(TASK_SECONDS / (where.per_epoch or 1e-3))))
             pending[pool.submit(_train, lanes[i].trainer.config, data, blobs[i], k)] = i
 
     def take(future):
         i = pending.pop(future)
-        at[i][:], blobs[i] = future.result()
+        at[i], blobs[i] = future.result()
         moved.add(i)
         return i
 
@@ -194,7 +196,7 @@ def run_to(race, epoch, progress=None, workers=None):
                 i = take(future)
                 if not stopped:
                     submit(i)
-            left = sum(max(0, epoch - at[i][0]) for i in lanes if not at[i][2])
+            left = sum(max(0, epoch - w.epoch) for w in at.values() if not w.diverged)
             if progress is not None and not stopped and (
                     not pending or time.perf_counter() - told >= PROGRESS_SECONDS):
                 told = time.perf_counter()

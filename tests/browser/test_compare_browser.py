@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from benchmarks.procstat import cmdline, processes
 from conftest import APP_READY, new_page, open_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -64,31 +65,16 @@ def test_a_preset_link_sets_the_lanes_and_the_link(page):
     assert not page.problems, page.problems
 
 
-def _processes():
-    """(pid, parent pid, command line) of every process."""
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                parent = int(f.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{pid}/cmdline") as f:
-                yield int(pid), parent, f.read().split("\0")
-        except OSError:
-            continue
-
-
 def _workers_cpu(url):
     """CPU seconds used so far by the worker processes (dnn_core/workers.py) of the
     server at `url` (0 when it has none)."""
     port = url.rsplit(":", 1)[1]
-    servers = {pid for pid, _, cmd in _processes() if "--server.port" in cmd
-               and cmd[cmd.index("--server.port") + 1] == port}
-    seconds = 0.0
-    for pid, parent, cmd in _processes():
-        if parent in servers and any("spawn_main" in part for part in cmd):
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return seconds
+    procs = processes()
+    servers = {pid for pid, args in ((pid, cmdline(pid)) for pid in procs)
+               if "--server.port" in args[:-1] and args[args.index("--server.port") + 1] == port}
+    ticks = sum(t for pid, (parent, _, t) in procs.items()
+                if parent in servers and any("spawn_main" in a for a in cmdline(pid)))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def test_run_to_epoch_trains_the_lanes_in_the_servers_workers(browser, streamlit_app):
